@@ -1,0 +1,1001 @@
+"""Weight initializers for NumPy.
+
+Every random scheme in this module is a thin specialisation of one primitive,
+:func:`variance_scaling`: a scheme is a choice of ``scale``, ``mode`` (which fan
+divides it) and ``distribution``. The layout is the one of ``y = x @ W``: a dense
+weight has shape ``(fan_in, fan_out)`` and a convolution kernel
+``(*kernel_size, in_channels, out_channels)``. PyTorch stores ``(out, in, *kernel)``;
+pass ``in_axis=1, out_axis=0`` for that layout.
+
+All initializers return a new :class:`numpy.ndarray` and accept ``rng`` (``None``,
+an int seed or a :class:`numpy.random.Generator`) and ``dtype`` (float16, float32
+or float64).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = [
+    "MODES",
+    "DISTRIBUTIONS",
+    "NONLINEARITIES",
+    "TRUNCATED_STD",
+    "compute_fans",
+    "gain",
+    "variance_scaling",
+    "zeros",
+    "ones",
+    "constant",
+    "normal",
+    "uniform",
+    "truncated_normal",
+    "lecun_normal",
+    "lecun_uniform",
+    "glorot_normal",
+    "glorot_uniform",
+    "xavier_normal",
+    "xavier_uniform",
+    "he_normal",
+    "he_uniform",
+    "kaiming_normal",
+    "kaiming_uniform",
+    "orthogonal",
+    "identity",
+    "sparse",
+    "pytorch_default",
+]
+
+MODES = ("fan_in", "fan_out", "fan_avg", "fan_geo_avg")
+DISTRIBUTIONS = ("normal", "truncated_normal", "uniform")
+_UNIT_GAIN = (
+    "linear",
+    "identity",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "sigmoid",
+)
+NONLINEARITIES = _UNIT_GAIN + ("tanh", "relu", "leaky_relu", "selu")
+_FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+# Generation happens in float32 for float16 output: NumPy's generator has no float16 path.
+_GENERATED = {np.dtype(np.float16): np.dtype(np.float32)}
+# Rejection sampling works on blocks so that its masks stay small next to the output.
+_BLOCK = 1 << 18
+
+
+def _truncated_moments(a: float, b: float) -> tuple[float, float]:
+    """Mean and standard deviation of a standard normal truncated to ``(a, b)``."""
+    pdf = lambda x: math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)  # noqa: E731
+    mass = 0.5 * (math.erf(b / math.sqrt(2)) - math.erf(a / math.sqrt(2)))
+    mean = (pdf(a) - pdf(b)) / mass
+    var = 1 + (a * pdf(a) - b * pdf(b)) / mass - mean * mean
+    return mean, math.sqrt(var)
+
+
+#: Standard deviation of N(0, 1) truncated to (-2, 2): about 0.8796.
+TRUNCATED_STD = _truncated_moments(-2.0, 2.0)[1]
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_shape(shape) -> tuple[int, ...]:
+    if isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (Sequence, np.ndarray)) or isinstance(shape, str):
+        raise TypeError(f"shape must be a sequence of non-negative ints; got {shape!r}")
+    dims = []
+    for d in shape:
+        if isinstance(d, bool) or not isinstance(d, numbers.Integral):
+            raise TypeError(f"shape must contain only ints; got {d!r} in shape={tuple(shape)!r}")
+        if d < 0:
+            raise ValueError(f"shape must contain non-negative ints; got {d} in shape={tuple(shape)!r}")
+        dims.append(int(d))
+    return tuple(dims)
+
+
+def _check_axes(shape: tuple[int, ...], in_axis, out_axis) -> tuple[int, int]:
+    ndim = len(shape)
+    if ndim < 2:
+        raise ValueError(
+            f"shape must have at least 2 dimensions to define fan_in and fan_out; got shape={shape!r}"
+        )
+    axes = []
+    for name, axis in (("in_axis", in_axis), ("out_axis", out_axis)):
+        if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+            raise TypeError(f"{name} must be an int; got {axis!r}")
+        if not -ndim <= axis < ndim:
+            raise ValueError(
+                f"{name} must be in [{-ndim}, {ndim - 1}] for a shape with {ndim} dimensions; got {axis}"
+            )
+        axes.append(int(axis) % ndim)
+    if axes[0] == axes[1]:
+        raise ValueError(f"in_axis and out_axis must differ; both point to axis {axes[0]}")
+    return axes[0], axes[1]
+
+
+def _check_positive(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive real number; got {value!r}")
+    value = float(value)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive finite number; got {value!r}")
+    return value
+
+
+def _check_real(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value!r}")
+    return value
+
+
+def _check_choice(name: str, value, allowed: Sequence[str]) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+    return value
+
+
+def _check_dtype(dtype) -> np.dtype:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be float16, float32 or float64; got {dtype!r}") from None
+    if dt not in _FLOAT_DTYPES:
+        raise TypeError(f"dtype must be float16, float32 or float64; got {dt.name}")
+    return dt
+
+
+def _as_generator(rng) -> np.random.Generator:
+    """Turn ``rng`` (None, an int seed or a Generator) into a Generator (SPEC 7)."""
+    if rng is None or isinstance(rng, np.random.Generator):
+        return np.random.default_rng(rng)
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"rng seed must be non-negative; got {rng}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"rng must be None, an int seed or a numpy.random.Generator; got {type(rng).__name__}"
+    )
+
+
+# ----------------------------------------------------------------------------- fans
+
+
+def compute_fans(shape, in_axis: int = -2, out_axis: int = -1) -> tuple[int, int]:
+    """Return ``(fan_in, fan_out)`` of a weight of the given shape.
+
+    The receptive field is the product of every axis other than ``in_axis`` and
+    ``out_axis``; ``fan_in = shape[in_axis] * receptive_field`` and
+    ``fan_out = shape[out_axis] * receptive_field``.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions.
+    in_axis, out_axis : int
+        Axes of the input and output units. The defaults fit ``x @ W``: a dense
+        weight ``(fan_in, fan_out)`` and a conv kernel ``(*kernel, in, out)``.
+        PyTorch's ``(out, in, *kernel)`` layout is ``in_axis=1, out_axis=0``.
+
+    Returns
+    -------
+    fan_in, fan_out : int
+
+    Notes
+    -----
+    A grouped convolution stores ``in_channels / groups`` on its input axis, so
+    ``fan_in`` is right as computed, and ``fan_out`` counts all output channels
+    although each input feeds only ``out_channels / groups`` of them: divide it
+    by ``groups`` if you use ``mode="fan_out"``. A transposed convolution's kernel
+    stores the layer's output channels on what PyTorch calls the input axis: its
+    "fan_in" is the layer's fan-out.
+
+    Examples
+    --------
+    >>> compute_fans((256, 128))
+    (256, 128)
+    >>> compute_fans((3, 3, 64, 128))
+    (576, 1152)
+    >>> compute_fans((128, 64, 3, 3), in_axis=1, out_axis=0)
+    (576, 1152)
+    """
+    shape = _check_shape(shape)
+    i, o = _check_axes(shape, in_axis, out_axis)
+    receptive = math.prod(d for k, d in enumerate(shape) if k not in (i, o))
+    return shape[i] * receptive, shape[o] * receptive
+
+
+# ----------------------------------------------------------------------------- gain
+
+
+def gain(nonlinearity: str, param: float | None = None) -> float:
+    """Recommended gain: the factor that keeps activations' scale through a layer.
+
+    ====================  =====================================
+    nonlinearity          gain
+    ====================  =====================================
+    linear, identity,     :math:`1`
+    conv*, sigmoid
+    tanh                  :math:`5/3`
+    relu                  :math:`\\sqrt{2}`
+    leaky_relu            :math:`\\sqrt{2 / (1 + s^2)}`, ``s = param`` (0.01)
+    selu                  :math:`3/4`
+    ====================  =====================================
+
+    ReLU zeroes half of a symmetric input, halving its second moment, hence
+    :math:`\\sqrt{2}`; a leaky ReLU of slope ``s`` keeps :math:`(1 + s^2)/2` of it.
+    The tanh and SELU values are PyTorch's empirical choices.
+
+    Parameters
+    ----------
+    nonlinearity : str
+        One of :data:`NONLINEARITIES`.
+    param : float, optional
+        Negative slope of ``leaky_relu`` (default 0.01). Not accepted for the others.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(gain("relu"), 4)
+    1.4142
+    >>> gain("tanh")
+    1.6666666666666667
+    """
+    _check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
+    if nonlinearity != "leaky_relu" and param is not None:
+        raise ValueError(f"param is only used by nonlinearity='leaky_relu'; got param={param!r}")
+    if nonlinearity in _UNIT_GAIN:
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3.0
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "selu":
+        return 0.75
+    slope = 0.01 if param is None else _check_real("param", param)
+    return math.sqrt(2.0 / (1.0 + slope**2))
+
+
+# ------------------------------------------------------------------------ sampling
+
+
+def _empty(shape, dtype) -> np.ndarray:
+    return np.empty(shape, dtype=_GENERATED.get(dtype, dtype))
+
+
+def _finish(out: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    return out if out.dtype == dtype else out.astype(dtype)
+
+
+def _standard_truncated(gen: np.random.Generator, out: np.ndarray, a: float, b: float) -> None:
+    """Fill ``out`` with N(0, 1) samples conditioned on ``a < x < b``.
+
+    Redraws rejected values block by block; for intervals holding little mass it
+    draws from an exponential or uniform proposal (Robert, 1995) instead.
+    """
+    flat = out.reshape(-1)
+    mass = 0.5 * (math.erf(b / math.sqrt(2)) - math.erf(a / math.sqrt(2)))
+    if mass >= 0.25:
+        for start in range(0, flat.size, _BLOCK):
+            block = flat[start : start + _BLOCK]
+            gen.standard_normal(out=block, dtype=block.dtype)
+            bad = np.flatnonzero((block <= a) | (block >= b))
+            while bad.size:
+                block[bad] = gen.standard_normal(bad.size, dtype=block.dtype)
+                bad = bad[(block[bad] <= a) | (block[bad] >= b)]
+        return
+    # Little mass: the interval lies in one tail or is narrow. Sample on the side
+    # away from zero, mirroring when the interval is negative.
+    sign = 1.0
+    if b <= 0:
+        a, b, sign = -b, -a, -1.0
+    lo = max(a, 0.0)
+    todo = np.arange(flat.size)
+    while todo.size:
+        n = todo.size
+        if lo > 0 and b - lo > 1.0 / lo:
+            rate = 0.5 * (lo + math.sqrt(lo * lo + 4.0))
+            x = lo + gen.exponential(1.0 / rate, n)
+            accept = np.exp(-0.5 * (x - rate) ** 2)
+        else:
+            x = gen.uniform(a, b, n)
+            # Log-density of the target relative to its peak on the interval.
+            accept = np.exp(0.5 * (lo * lo - x * x))
+        keep = (gen.random(n) < accept) & (x > a) & (x < b)
+        flat[todo[keep]] = sign * x[keep]
+        todo = todo[~keep]
+
+
+def variance_scaling(
+    shape,
+    scale: float = 1.0,
+    mode: str = "fan_in",
+    distribution: str = "normal",
+    *,
+    in_axis: int = -2,
+    out_axis: int = -1,
+    rng=None,
+    dtype=np.float64,
+) -> np.ndarray:
+    """Draw weights with variance ``scale / n``, where ``n`` is a fan.
+
+    The primitive behind LeCun, Glorot/Xavier and He/Kaiming initialization.
+
+    .. math::
+
+        \\operatorname{Var}(W) = \\frac{\\text{scale}}{n},\\qquad
+        n = n_\\text{in},\\ n_\\text{out},\\ \\tfrac{n_\\text{in}+n_\\text{out}}{2}
+        \\text{ or } \\sqrt{n_\\text{in} n_\\text{out}}
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions.
+    scale : float
+        Positive multiplier of the variance (``gain**2``).
+    mode : {"fan_in", "fan_out", "fan_avg", "fan_geo_avg"}
+        Which fan divides ``scale``.
+    distribution : {"normal", "truncated_normal", "uniform"}
+        ``normal`` is untruncated. ``truncated_normal`` is cut at two standard
+        deviations and rescaled by :data:`TRUNCATED_STD` so that its variance is
+        exactly ``scale / n``. ``uniform`` is :math:`U(-\\sqrt{3\\,\\text{scale}/n},
+        +\\sqrt{3\\,\\text{scale}/n})`.
+    in_axis, out_axis : int
+        See :func:`compute_fans`.
+    rng : None, int or numpy.random.Generator
+        Source of randomness.
+    dtype : float16, float32 or float64
+        float32 is generated directly, with no float64 temporaries.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new array of the given shape and dtype.
+
+    References
+    ----------
+    The JAX ``variance_scaling`` initializer has the same parameters.
+
+    Examples
+    --------
+    >>> w = variance_scaling((512, 256), scale=2.0, mode="fan_in", rng=0)
+    >>> round(float(w.var() * 512), 1)
+    2.0
+    """
+    shape = _check_shape(shape)
+    fan_in, fan_out = compute_fans(shape, in_axis, out_axis)
+    scale = _check_positive("scale", scale)
+    _check_choice("mode", mode, MODES)
+    _check_choice("distribution", distribution, DISTRIBUTIONS)
+    dtype = _check_dtype(dtype)
+    gen = _as_generator(rng)
+    out = _empty(shape, dtype)
+    if out.size == 0:
+        return _finish(out, dtype)
+    n = {
+        "fan_in": fan_in,
+        "fan_out": fan_out,
+        "fan_avg": (fan_in + fan_out) / 2,
+        "fan_geo_avg": math.sqrt(fan_in * fan_out),
+    }[mode]
+    std = math.sqrt(scale / n)
+    if distribution == "normal":
+        gen.standard_normal(out=out, dtype=out.dtype)
+        out *= out.dtype.type(std)
+    elif distribution == "truncated_normal":
+        _standard_truncated(gen, out, -2.0, 2.0)
+        out *= out.dtype.type(std / TRUNCATED_STD)
+    else:
+        _fill_uniform(gen, out, math.sqrt(3.0) * std)
+    return _finish(out, dtype)
+
+
+def _fill_uniform(gen: np.random.Generator, out: np.ndarray, bound: float) -> None:
+    """Fill ``out`` in place with U(-bound, bound)."""
+    gen.random(out=out, dtype=out.dtype)
+    out *= out.dtype.type(2.0 * bound)
+    out -= out.dtype.type(bound)
+
+
+# ----------------------------------------------------------------- plain schemes
+
+
+def zeros(shape, *, rng=None, dtype=np.float64) -> np.ndarray:
+    """All zeros. Fine for biases; for weights it keeps every unit identical.
+
+    Parameters
+    ----------
+    shape : int or sequence of int
+    rng : ignored
+        Accepted so that every initializer has the same call signature.
+    dtype : float16, float32 or float64
+
+    Examples
+    --------
+    >>> zeros((2, 3)).sum()
+    np.float64(0.0)
+    """
+    return constant(shape, 0.0, dtype=dtype)
+
+
+def ones(shape, *, rng=None, dtype=np.float64) -> np.ndarray:
+    """All ones. Used for normalization scales; as weights it breaks no symmetry.
+
+    Parameters
+    ----------
+    shape : int or sequence of int
+    rng : ignored
+        Accepted so that every initializer has the same call signature.
+    dtype : float16, float32 or float64
+
+    Examples
+    --------
+    >>> ones(3)
+    array([1., 1., 1.])
+    """
+    return constant(shape, 1.0, dtype=dtype)
+
+
+def constant(shape, value: float = 0.0, *, rng=None, dtype=np.float64) -> np.ndarray:
+    """Every entry equal to ``value``.
+
+    Parameters
+    ----------
+    shape : int or sequence of int
+    value : float
+        A finite number.
+    rng : ignored
+        Accepted so that every initializer has the same call signature.
+    dtype : float16, float32 or float64
+
+    Examples
+    --------
+    >>> constant((2, 2), 0.5)
+    array([[0.5, 0.5],
+           [0.5, 0.5]])
+    """
+    shape = _check_shape(shape)
+    value = _check_real("value", value)
+    return np.full(shape, value, dtype=_check_dtype(dtype))
+
+
+def normal(shape, std: float = 0.01, mean: float = 0.0, *, rng=None, dtype=np.float64) -> np.ndarray:
+    """Gaussian weights :math:`\\mathcal{N}(\\text{mean}, \\text{std}^2)` with a fixed std.
+
+    The default ``0.01`` is the "small random" initialization: it ignores the
+    fans, so activations shrink layer after layer in deep networks.
+
+    Parameters
+    ----------
+    shape : int or sequence of int
+    std : float
+        Positive standard deviation.
+    mean : float
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+
+    Examples
+    --------
+    >>> w = normal((1000, 1000), std=0.01, rng=0)
+    >>> round(float(w.std()), 3)
+    0.01
+    """
+    shape = _check_shape(shape)
+    std = _check_positive("std", std)
+    mean = _check_real("mean", mean)
+    dtype = _check_dtype(dtype)
+    out = _empty(shape, dtype)
+    _as_generator(rng).standard_normal(out=out, dtype=out.dtype)
+    out *= out.dtype.type(std)
+    if mean:
+        out += out.dtype.type(mean)
+    return _finish(out, dtype)
+
+
+def uniform(shape, low: float = -0.05, high: float = 0.05, *, rng=None, dtype=np.float64) -> np.ndarray:
+    """Uniform weights on ``[low, high)``.
+
+    The defaults are Keras' ``RandomUniform``; PyTorch's ``uniform_`` defaults
+    to ``[0, 1)``.
+
+    Parameters
+    ----------
+    shape : int or sequence of int
+    low, high : float
+        Finite bounds with ``low < high``.
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+
+    Examples
+    --------
+    >>> w = uniform((100, 100), -0.1, 0.1, rng=0)
+    >>> bool(w.min() >= -0.1 and w.max() < 0.1)
+    True
+    """
+    shape = _check_shape(shape)
+    low, high = _check_real("low", low), _check_real("high", high)
+    if not low < high:
+        raise ValueError(f"low must be less than high; got low={low}, high={high}")
+    dtype = _check_dtype(dtype)
+    out = _empty(shape, dtype)
+    _as_generator(rng).random(out=out, dtype=out.dtype)
+    out *= out.dtype.type(high - low)
+    out += out.dtype.type(low)
+    return _finish(out, dtype)
+
+
+def truncated_normal(
+    shape,
+    std: float = 0.01,
+    mean: float = 0.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    *,
+    rng=None,
+    dtype=np.float64,
+) -> np.ndarray:
+    """Gaussian :math:`\\mathcal{N}(\\text{mean}, \\text{std}^2)` conditioned on
+    ``mean + a*std < x < mean + b*std``.
+
+    ``a`` and ``b`` are in units of ``std``, as in Keras and JAX. PyTorch's
+    ``trunc_normal_(mean, std, a, b)`` takes *absolute* bounds: with ``std=0.02``
+    its default ``a=-2, b=2`` cuts at 100 standard deviations, i.e. not at all.
+    ``std`` is the parent Gaussian's, so the result's standard deviation is
+    smaller: about ``0.88 * std`` for the default cut. Use
+    ``variance_scaling(..., distribution="truncated_normal")`` for a variance
+    that is corrected.
+
+    Parameters
+    ----------
+    shape : int or sequence of int
+    std : float
+        Positive standard deviation of the untruncated Gaussian.
+    mean : float
+    a, b : float
+        Cut points in units of ``std``, ``a < b``.
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+
+    Examples
+    --------
+    >>> w = truncated_normal((200, 200), std=0.02, rng=0)
+    >>> bool(abs(w).max() < 0.04)
+    True
+    """
+    shape = _check_shape(shape)
+    std = _check_positive("std", std)
+    mean = _check_real("mean", mean)
+    a, b = _check_real("a", a), _check_real("b", b)
+    if not a < b:
+        raise ValueError(f"a must be less than b; got a={a}, b={b}")
+    dtype = _check_dtype(dtype)
+    out = _empty(shape, dtype)
+    if out.size:
+        _standard_truncated(_as_generator(rng), out, a, b)
+        out *= out.dtype.type(std)
+        if mean:
+            out += out.dtype.type(mean)
+    return _finish(out, dtype)
+
+
+# ------------------------------------------------------------ variance scaling family
+
+_FAN_DOC = """
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions; see :func:`compute_fans`.
+    in_axis, out_axis : int
+        Input and output axes (``in_axis=1, out_axis=0`` for PyTorch's layout).
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+"""
+
+
+def lecun_normal(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+    """LeCun normal: :math:`\\mathcal{N}(0, 1/n_\\text{in})`.
+
+    Keeps the variance of pre-activations equal to that of the inputs in the
+    forward pass. The right choice for SELU networks. Keras and Flax truncate it
+    (with the variance corrected); this one is untruncated.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions; see :func:`compute_fans`.
+    in_axis, out_axis : int
+        Input and output axes (``in_axis=1, out_axis=0`` for PyTorch's layout).
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+
+    References
+    ----------
+    LeCun, Bottou, Orr and Müller, "Efficient BackProp", 1998.
+
+    Examples
+    --------
+    >>> w = lecun_normal((400, 300), rng=0)
+    >>> round(float(w.var() * 400), 1)
+    1.0
+    """
+    return variance_scaling(shape, 1.0, "fan_in", "normal", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype)
+
+
+def lecun_uniform(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+    """LeCun uniform: :math:`U(-\\sqrt{3/n_\\text{in}}, \\sqrt{3/n_\\text{in}})`.
+
+    Same variance as :func:`lecun_normal`.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions; see :func:`compute_fans`.
+    in_axis, out_axis : int
+        Input and output axes (``in_axis=1, out_axis=0`` for PyTorch's layout).
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+
+    References
+    ----------
+    LeCun, Bottou, Orr and Müller, "Efficient BackProp", 1998.
+
+    Examples
+    --------
+    >>> w = lecun_uniform((300, 100), rng=0)
+    >>> bool(abs(w).max() <= (3 / 300) ** 0.5)
+    True
+    """
+    return variance_scaling(shape, 1.0, "fan_in", "uniform", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype)
+
+
+def glorot_normal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+    """Glorot (Xavier) normal: :math:`\\mathcal{N}(0, g^2 \\cdot 2/(n_\\text{in}+n_\\text{out}))`.
+
+    A compromise between keeping the forward variance (``1/fan_in``) and the
+    backward variance (``1/fan_out``). Suited to tanh, sigmoid and linear layers.
+    PyTorch's ``xavier_normal_`` is untruncated like this one; Keras' and JAX's
+    ``glorot_normal`` are truncated with the variance corrected.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions; see :func:`compute_fans`.
+    gain : float
+        Positive multiplier of the standard deviation; see :func:`gain`.
+    in_axis, out_axis : int
+        Input and output axes (``in_axis=1, out_axis=0`` for PyTorch's layout).
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+
+    References
+    ----------
+    Glorot and Bengio, "Understanding the difficulty of training deep
+    feedforward neural networks", AISTATS 2010.
+
+    Examples
+    --------
+    >>> w = glorot_normal((300, 100), rng=0)
+    >>> round(float(w.var() * (300 + 100) / 2), 1)
+    1.0
+    """
+    g = _check_positive("gain", gain)
+    return variance_scaling(shape, g * g, "fan_avg", "normal", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype)
+
+
+def glorot_uniform(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+    """Glorot (Xavier) uniform: :math:`U(-a, a)`, :math:`a = g\\sqrt{6/(n_\\text{in}+n_\\text{out})}`.
+
+    The Keras default for ``Dense`` and ``Conv`` kernels.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions; see :func:`compute_fans`.
+    gain : float
+        Positive multiplier of the bound; see :func:`gain`.
+    in_axis, out_axis : int
+        Input and output axes (``in_axis=1, out_axis=0`` for PyTorch's layout).
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+
+    References
+    ----------
+    Glorot and Bengio, "Understanding the difficulty of training deep
+    feedforward neural networks", AISTATS 2010.
+
+    Examples
+    --------
+    >>> w = glorot_uniform((300, 100), rng=0)
+    >>> bool(abs(w).max() <= (6 / 400) ** 0.5)
+    True
+    """
+    g = _check_positive("gain", gain)
+    return variance_scaling(shape, g * g, "fan_avg", "uniform", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype)
+
+
+def _he_scale(negative_slope) -> float:
+    s = _check_real("negative_slope", negative_slope)
+    return 2.0 / (1.0 + s * s)
+
+
+def he_normal(
+    shape, mode: str = "fan_in", negative_slope: float = 0.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64
+) -> np.ndarray:
+    """He (Kaiming) normal: :math:`\\mathcal{N}(0, 2/((1+s^2)\\,n))`, ``n`` the chosen fan.
+
+    ReLU zeroes half of its input, which halves the second moment passed to the
+    next layer; doubling the variance compensates. ``negative_slope`` ``s`` is
+    the slope of a leaky ReLU or PReLU (0 for ReLU). PyTorch's
+    ``kaiming_normal_`` is untruncated like this one; Keras' ``HeNormal`` is
+    truncated with the variance corrected.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions; see :func:`compute_fans`.
+    mode : {"fan_in", "fan_out", "fan_avg", "fan_geo_avg"}
+        ``fan_in`` preserves the forward pass, ``fan_out`` the backward pass.
+    negative_slope : float
+        Slope of the activation for negative inputs.
+    in_axis, out_axis : int
+        Input and output axes (``in_axis=1, out_axis=0`` for PyTorch's layout).
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+
+    References
+    ----------
+    He, Zhang, Ren and Sun, "Delving Deep into Rectifiers", ICCV 2015.
+
+    Examples
+    --------
+    >>> w = he_normal((512, 256), rng=0)
+    >>> round(float(w.var() * 512), 1)
+    2.0
+    """
+    return variance_scaling(
+        shape, _he_scale(negative_slope), mode, "normal", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype
+    )
+
+
+def he_uniform(
+    shape, mode: str = "fan_in", negative_slope: float = 0.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64
+) -> np.ndarray:
+    """He (Kaiming) uniform: :math:`U(-a, a)`, :math:`a = \\sqrt{6/((1+s^2)\\,n)}`.
+
+    Same variance as :func:`he_normal`.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions; see :func:`compute_fans`.
+    mode : {"fan_in", "fan_out", "fan_avg", "fan_geo_avg"}
+    negative_slope : float
+        Slope of the activation for negative inputs.
+    in_axis, out_axis : int
+        Input and output axes (``in_axis=1, out_axis=0`` for PyTorch's layout).
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+
+    References
+    ----------
+    He, Zhang, Ren and Sun, "Delving Deep into Rectifiers", ICCV 2015.
+
+    Examples
+    --------
+    >>> w = he_uniform((600, 100), rng=0)
+    >>> bool(abs(w).max() <= (6 / 600) ** 0.5)
+    True
+    """
+    return variance_scaling(
+        shape, _he_scale(negative_slope), mode, "uniform", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype
+    )
+
+
+def pytorch_default(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+    """PyTorch's ``nn.Linear`` / ``nn.ConvNd`` default: :math:`U(-1/\\sqrt{n_\\text{in}}, 1/\\sqrt{n_\\text{in}})`.
+
+    PyTorch writes it as ``kaiming_uniform_(w, a=math.sqrt(5))``. Its variance
+    is :math:`1/(3 n_\\text{in})`: a third of LeCun's and a sixth of He's. It is
+    not He initialization. PyTorch draws the bias from the same interval.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions; see :func:`compute_fans`.
+    in_axis, out_axis : int
+        Input and output axes. For a tensor in PyTorch's ``(out, in, *kernel)``
+        layout pass ``in_axis=1, out_axis=0``.
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+
+    Examples
+    --------
+    >>> w = pytorch_default((400, 10), rng=0)
+    >>> bool(abs(w).max() <= 1 / 20)
+    True
+    """
+    return variance_scaling(
+        shape, 1.0 / 3.0, "fan_in", "uniform", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype
+    )
+
+
+xavier_normal = glorot_normal
+xavier_uniform = glorot_uniform
+kaiming_normal = he_normal
+kaiming_uniform = he_uniform
+
+
+# ----------------------------------------------------------- structured schemes
+
+
+def _as_matrix_shape(shape, in_axis, out_axis) -> tuple[tuple[int, ...], int]:
+    """Shape of the matrix view (one column per output unit) and the output axis."""
+    _, o = _check_axes(shape, in_axis, out_axis)
+    rows = math.prod(d for k, d in enumerate(shape) if k != o)
+    return (rows, shape[o]), o
+
+
+def _from_matrix(w: np.ndarray, shape: tuple[int, ...], o: int) -> np.ndarray:
+    """Inverse of the matrix view: columns go back to axis ``o``."""
+    moved = w.reshape([d for k, d in enumerate(shape) if k != o] + [shape[o]])
+    return np.ascontiguousarray(np.moveaxis(moved, -1, o))
+
+
+def orthogonal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+    """(Semi-)orthogonal weights scaled by ``gain``.
+
+    The weight is viewed as a matrix with one column per output unit: ``rows``
+    is the product of every axis but ``out_axis`` (``fan_in`` for a dense layer,
+    ``kernel_size * in_channels`` for a conv kernel) and ``cols = shape[out_axis]``.
+    If ``rows >= cols`` the columns are orthonormal, :math:`W^\\top W = g^2 I`;
+    otherwise the rows are, :math:`W W^\\top = g^2 I`. The matrix is the Q factor
+    of a Gaussian matrix's QR decomposition with the signs of R's diagonal moved
+    into Q, which makes it uniform (Haar) over orthogonal matrices.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions.
+    gain : float
+        Positive scale of the singular values.
+    in_axis, out_axis : int
+        Input and output axes (``in_axis=1, out_axis=0`` for PyTorch's layout).
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+
+    References
+    ----------
+    Saxe, McClelland and Ganguli, "Exact solutions to the nonlinear dynamics of
+    learning in deep linear neural networks", ICLR 2014 (arXiv 2013).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = orthogonal((256, 128), rng=0)
+    >>> bool(np.allclose(w.T @ w, np.eye(128)))
+    True
+    """
+    shape = _check_shape(shape)
+    (rows, cols), o = _as_matrix_shape(shape, in_axis, out_axis)
+    g = _check_positive("gain", gain)
+    dtype = _check_dtype(dtype)
+    work = _GENERATED.get(dtype, dtype)
+    if rows * cols == 0:
+        return np.zeros(shape, dtype=dtype)
+    gen = _as_generator(rng)
+    a = gen.standard_normal((max(rows, cols), min(rows, cols)), dtype=work)
+    q, r = np.linalg.qr(a)
+    q *= np.sign(np.diag(r)) + (np.diag(r) == 0)
+    if rows < cols:
+        q = q.T
+    q *= work.type(g)
+    return _finish(_from_matrix(q, shape, o), dtype)
+
+
+def identity(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+    """Identity for dense weights, a Dirac delta for conv kernels, times ``gain``.
+
+    A dense ``(n_in, n_out)`` weight gets ones on its diagonal, so the layer
+    passes its first ``min(n_in, n_out)`` inputs through unchanged. A conv kernel
+    gets ``gain`` at the centre tap (index ``k // 2`` on every spatial axis, as
+    PyTorch's ``dirac_``) connecting input channel ``i`` to output channel ``i``:
+    the convolution copies its input.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions.
+    gain : float
+        Positive value on the diagonal.
+    in_axis, out_axis : int
+        Input and output axes (``in_axis=1, out_axis=0`` for PyTorch's layout).
+    rng : ignored
+        Accepted so that every initializer has the same call signature.
+    dtype : float16, float32 or float64
+
+    References
+    ----------
+    Le, Jaitly and Hinton, "A Simple Way to Initialize Recurrent Networks of
+    Rectified Linear Units", 2015; Xiao et al., "Dynamical Isometry and a Mean
+    Field Theory of CNNs", ICML 2018.
+
+    Examples
+    --------
+    >>> identity((2, 3))
+    array([[1., 0., 0.],
+           [0., 1., 0.]])
+    """
+    shape = _check_shape(shape)
+    i, o = _check_axes(shape, in_axis, out_axis)
+    g = _check_positive("gain", gain)
+    out = np.zeros(shape, dtype=_check_dtype(dtype))
+    diag = np.arange(min(shape[i], shape[o]))
+    index = [np.full(diag.size, d // 2) for d in shape]
+    index[i] = index[o] = diag
+    out[tuple(index)] = g
+    return out
+
+
+def sparse(
+    shape, sparsity: float = 0.9, std: float = 0.01, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64
+) -> np.ndarray:
+    """Sparse Gaussian weights: each output unit keeps few nonzero incoming weights.
+
+    Each output unit (column of the matrix view described in :func:`orthogonal`)
+    has ``ceil(sparsity * rows)`` of its incoming weights set to zero, chosen at
+    random; the others are drawn from :math:`\\mathcal{N}(0, \\text{std}^2)`.
+    Martens (2010) keeps about 15 nonzero incoming weights per unit, with
+    unit variance, so that units differ even in wide layers.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Weight shape, at least two dimensions.
+    sparsity : float
+        Fraction of zeros per output unit, in ``[0, 1)``.
+    std : float
+        Positive standard deviation of the nonzero weights.
+    in_axis, out_axis : int
+        Input and output axes (``in_axis=1, out_axis=0`` for PyTorch's layout).
+    rng : None, int or numpy.random.Generator
+    dtype : float16, float32 or float64
+
+    References
+    ----------
+    Martens, "Deep learning via Hessian-free optimization", ICML 2010.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = sparse((100, 20), sparsity=0.85, std=1.0, rng=0)
+    >>> np.count_nonzero(w, axis=0)[:3]
+    array([15, 15, 15])
+    """
+    shape = _check_shape(shape)
+    (rows, cols), o = _as_matrix_shape(shape, in_axis, out_axis)
+    s = _check_real("sparsity", sparsity)
+    if not 0.0 <= s < 1.0:
+        raise ValueError(f"sparsity must be in [0, 1); got {s}")
+    dtype = _check_dtype(dtype)
+    gen = _as_generator(rng)
+    w = normal((rows, cols), std, rng=gen, dtype=dtype)
+    n_zero = math.ceil(s * rows)
+    if 0 < n_zero and w.size:
+        # Each column gets its own random set of n_zero rows.
+        drop = np.argpartition(gen.random((rows, cols)), n_zero - 1, axis=0)[:n_zero]
+        w[drop, np.arange(cols)] = 0
+    return _from_matrix(w, shape, o)

@@ -1,0 +1,438 @@
+"""The registry of initialization schemes: the one table that functions, pages and tests read.
+
+Each :class:`Scheme` records what a scheme draws, its variance as a function of
+the fans, the formula in LaTeX, what it suits and where it comes from. The site
+injects ``formula`` into its pages at build time and the tests check both the
+samples and the LaTeX against ``variance``.
+
+LaTeX symbols: :math:`n_\\text{in}`, :math:`n_\\text{out}` are the fans, :math:`g`
+the gain, :math:`s` a negative slope, :math:`\\sigma` and :math:`\\mu` a standard
+deviation and mean, :math:`\\rho` a sparsity, :math:`c` a constant.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import initializers as init
+
+__all__ = ["Reference", "Scheme", "SCHEMES", "get", "scheme"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A citation: who, what, where, when, and a link."""
+
+    authors: str
+    title: str
+    venue: str
+    year: int
+    url: str
+
+    def markdown(self) -> str:
+        """The citation as one line of Markdown with a link."""
+        return f"{self.authors} ({self.year}). [{self.title}]({self.url}). *{self.venue}*."
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """One initialization scheme.
+
+    Attributes
+    ----------
+    name : str
+        Canonical name, also the function's name in :mod:`weightinit`.
+    aliases : tuple of str
+        Other common names (``xavier_uniform`` for ``glorot_uniform``).
+    function : callable
+        The initializer ``f(shape, **params, rng=None, dtype=float64)``.
+    distribution : str
+        ``normal``, ``truncated_normal``, ``uniform``, ``constant``,
+        ``orthogonal``, ``identity`` or ``sparse``.
+    params : dict
+        The function's parameters and their defaults, as used by ``variance``.
+    variance : callable
+        ``variance(fan_in, fan_out, **params)``: the variance of one entry of
+        a dense ``(fan_in, fan_out)`` weight.
+    mean : callable
+        ``mean(fan_in, fan_out, **params)``: the expected value of one entry.
+    formula : str
+        LaTeX of the rule, as shown on the pages.
+    variance_tex : str
+        LaTeX of ``variance``; checked against it by the tests.
+    bound_tex : str or None
+        LaTeX of the bound :math:`a` of a symmetric uniform scheme.
+    summary : str
+        The rule in one sentence.
+    suits : tuple of str
+        Activations or layers the scheme is meant for.
+    reference : Reference or None
+    """
+
+    name: str
+    aliases: tuple[str, ...]
+    function: Callable
+    distribution: str
+    variance: Callable[..., float]
+    formula: str
+    variance_tex: str
+    summary: str
+    suits: tuple[str, ...]
+    reference: Reference | None
+    params: dict = field(default_factory=dict)
+    mean: Callable[..., float] = lambda fan_in, fan_out, **params: 0.0
+    bound_tex: str | None = None
+
+    def bound(self, fan_in: int, fan_out: int, **params) -> float:
+        """Half-width of a symmetric uniform scheme: :math:`\\sqrt{3\\operatorname{Var}}`."""
+        if self.distribution != "uniform" or self.bound_tex is None:
+            raise ValueError(f"scheme {self.name!r} is not a symmetric uniform scheme")
+        return math.sqrt(3.0 * self.variance(fan_in, fan_out, **{**self.params, **params}))
+
+
+def _ref(authors, title, venue, year, url):
+    return Reference(authors, title, venue, year, url)
+
+
+LECUN = _ref(
+    "LeCun, Bottou, Orr, Müller", "Efficient BackProp", "Neural Networks: Tricks of the Trade", 1998,
+    "http://yann.lecun.com/exdb/publis/pdf/lecun-98b.pdf",
+)
+GLOROT = _ref(
+    "Glorot, Bengio", "Understanding the difficulty of training deep feedforward neural networks",
+    "AISTATS", 2010, "https://proceedings.mlr.press/v9/glorot10a.html",
+)
+HE = _ref(
+    "He, Zhang, Ren, Sun", "Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet "
+    "Classification", "ICCV", 2015, "https://arxiv.org/abs/1502.01852",
+)
+SAXE = _ref(
+    "Saxe, McClelland, Ganguli", "Exact solutions to the nonlinear dynamics of learning in deep linear "
+    "neural networks", "ICLR", 2014, "https://arxiv.org/abs/1312.6120",
+)
+MARTENS = _ref(
+    "Martens", "Deep learning via Hessian-free optimization", "ICML", 2010,
+    "https://www.cs.toronto.edu/~jmartens/docs/Deep_HessianFree.pdf",
+)
+LE = _ref(
+    "Le, Jaitly, Hinton", "A Simple Way to Initialize Recurrent Networks of Rectified Linear Units",
+    "arXiv", 2015, "https://arxiv.org/abs/1504.00941",
+)
+PYTORCH = _ref(
+    "PyTorch", "torch.nn.Linear", "PyTorch documentation", 2016,
+    "https://pytorch.org/docs/stable/generated/torch.nn.Linear.html",
+)
+JAX = _ref(
+    "JAX authors", "jax.nn.initializers.variance_scaling", "JAX documentation", 2018,
+    "https://jax.readthedocs.io/en/latest/_autosummary/jax.nn.initializers.variance_scaling.html",
+)
+
+_IN, _OUT = r"n_\text{in}", r"n_\text{out}"
+
+
+def _fan(mode: str, fan_in: int, fan_out: int) -> float:
+    return {
+        "fan_in": fan_in,
+        "fan_out": fan_out,
+        "fan_avg": (fan_in + fan_out) / 2,
+        "fan_geo_avg": math.sqrt(fan_in * fan_out),
+    }[init._check_choice("mode", mode, init.MODES)]
+
+
+def _sparse_variance(fan_in, fan_out, sparsity, std):
+    return (1 - math.ceil(sparsity * fan_in) / fan_in) * std**2
+
+
+def _identity_mean(fan_in, fan_out, gain):
+    return gain * min(fan_in, fan_out) / (fan_in * fan_out)
+
+
+SCHEMES: dict[str, Scheme] = {
+    s.name: s
+    for s in [
+        Scheme(
+            name="zeros",
+            aliases=("zero",),
+            function=init.zeros,
+            distribution="constant",
+            variance=lambda fan_in, fan_out: 0.0,
+            formula=r"W = 0",
+            variance_tex="0",
+            summary="Every weight is zero: every unit computes the same thing and gets the same update.",
+            suits=("biases",),
+            reference=None,
+        ),
+        Scheme(
+            name="ones",
+            aliases=(),
+            function=init.ones,
+            distribution="constant",
+            variance=lambda fan_in, fan_out: 0.0,
+            mean=lambda fan_in, fan_out: 1.0,
+            formula=r"W = 1",
+            variance_tex="0",
+            summary="Every weight is one: the scale of a normalization layer, never a weight matrix.",
+            suits=("normalization scales",),
+            reference=None,
+        ),
+        Scheme(
+            name="constant",
+            aliases=(),
+            function=init.constant,
+            distribution="constant",
+            params={"value": 0.0},
+            variance=lambda fan_in, fan_out, value: 0.0,
+            mean=lambda fan_in, fan_out, value: value,
+            formula=r"W = c",
+            variance_tex="0",
+            summary="Every weight equals one constant: the units stay symmetric, whatever the constant.",
+            suits=("biases",),
+            reference=None,
+        ),
+        Scheme(
+            name="normal",
+            aliases=("random_normal",),
+            function=init.normal,
+            distribution="normal",
+            params={"std": 0.01, "mean": 0.0},
+            variance=lambda fan_in, fan_out, std, mean: std**2,
+            mean=lambda fan_in, fan_out, std, mean: mean,
+            formula=r"W \sim \mathcal{N}\left(\mu,\ \sigma^2\right)",
+            variance_tex=r"\sigma^2",
+            summary="A Gaussian with a fixed standard deviation that ignores the layer's size.",
+            suits=("shallow networks",),
+            reference=None,
+        ),
+        Scheme(
+            name="uniform",
+            aliases=("random_uniform",),
+            function=init.uniform,
+            distribution="uniform",
+            params={"low": -0.05, "high": 0.05},
+            variance=lambda fan_in, fan_out, low, high: (high - low) ** 2 / 12,
+            mean=lambda fan_in, fan_out, low, high: (low + high) / 2,
+            formula=r"W \sim \mathcal{U}\left(\ell,\ h\right)",
+            variance_tex=r"\frac{(h - \ell)^2}{12}",
+            summary="A uniform distribution on a fixed interval that ignores the layer's size.",
+            suits=("shallow networks", "embeddings"),
+            reference=None,
+        ),
+        Scheme(
+            name="truncated_normal",
+            aliases=("trunc_normal",),
+            function=init.truncated_normal,
+            distribution="truncated_normal",
+            params={"std": 0.01, "mean": 0.0, "a": -2.0, "b": 2.0},
+            variance=lambda fan_in, fan_out, std, mean, a, b: (std * init._truncated_moments(a, b)[1]) ** 2,
+            mean=lambda fan_in, fan_out, std, mean, a, b: mean + std * init._truncated_moments(a, b)[0],
+            formula=r"W \sim \mathcal{N}\left(\mu,\ \sigma^2\right)"
+            r" \text{ conditioned on } \mu + a\sigma < W < \mu + b\sigma",
+            variance_tex=r"\kappa_{a,b}^2\,\sigma^2",
+            summary="A Gaussian with its tails cut off; the cut shrinks the standard deviation "
+            "(to 0.88 of the parent's at two standard deviations).",
+            suits=("transformers", "embeddings"),
+            reference=None,
+        ),
+        Scheme(
+            name="variance_scaling",
+            aliases=(),
+            function=init.variance_scaling,
+            distribution="normal",
+            params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"},
+            variance=lambda fan_in, fan_out, scale, mode, distribution: scale / _fan(mode, fan_in, fan_out),
+            formula=r"\operatorname{Var}(W) = \frac{\text{scale}}{n},\quad n \in \left\{"
+            + _IN + r",\ " + _OUT + r",\ \tfrac{" + _IN + " + " + _OUT + r"}{2},\ \sqrt{" + _IN + " " + _OUT
+            + r"}\right\}",
+            variance_tex=r"\frac{\text{scale}}{" + _IN + "}",
+            summary="The primitive: a variance of scale / n, with n a fan, drawn from a normal, "
+            "truncated normal or uniform distribution.",
+            suits=("any layer",),
+            reference=JAX,
+        ),
+        Scheme(
+            name="lecun_normal",
+            aliases=(),
+            function=init.lecun_normal,
+            distribution="normal",
+            variance=lambda fan_in, fan_out: 1 / fan_in,
+            formula=r"W \sim \mathcal{N}\left(0,\ \frac{1}{" + _IN + r"}\right)",
+            variance_tex=r"\frac{1}{" + _IN + "}",
+            summary="Variance one over the fan-in: a unit's pre-activation has the variance of its inputs.",
+            suits=("selu", "tanh", "linear"),
+            reference=LECUN,
+        ),
+        Scheme(
+            name="lecun_uniform",
+            aliases=(),
+            function=init.lecun_uniform,
+            distribution="uniform",
+            variance=lambda fan_in, fan_out: 1 / fan_in,
+            formula=r"W \sim \mathcal{U}\left(-a,\ a\right),\quad a = \sqrt{\frac{3}{" + _IN + r"}}",
+            variance_tex=r"\frac{1}{" + _IN + "}",
+            bound_tex=r"\sqrt{\frac{3}{" + _IN + r"}}",
+            summary="LeCun's variance from a uniform distribution.",
+            suits=("selu", "tanh", "linear"),
+            reference=LECUN,
+        ),
+        Scheme(
+            name="glorot_normal",
+            aliases=("xavier_normal",),
+            function=init.glorot_normal,
+            distribution="normal",
+            params={"gain": 1.0},
+            variance=lambda fan_in, fan_out, gain: gain**2 * 2 / (fan_in + fan_out),
+            formula=r"W \sim \mathcal{N}\left(0,\ g^2\,\frac{2}{" + _IN + " + " + _OUT + r"}\right)",
+            variance_tex=r"g^2\,\frac{2}{" + _IN + " + " + _OUT + "}",
+            summary="Variance two over the sum of the fans: a compromise between the forward and "
+            "backward passes.",
+            suits=("tanh", "sigmoid", "linear", "softmax"),
+            reference=GLOROT,
+        ),
+        Scheme(
+            name="glorot_uniform",
+            aliases=("xavier_uniform",),
+            function=init.glorot_uniform,
+            distribution="uniform",
+            params={"gain": 1.0},
+            variance=lambda fan_in, fan_out, gain: gain**2 * 2 / (fan_in + fan_out),
+            formula=r"W \sim \mathcal{U}\left(-a,\ a\right),\quad a = g\,\sqrt{\frac{6}{"
+            + _IN + " + " + _OUT + r"}}",
+            variance_tex=r"g^2\,\frac{2}{" + _IN + " + " + _OUT + "}",
+            bound_tex=r"g\,\sqrt{\frac{6}{" + _IN + " + " + _OUT + "}}",
+            summary="Glorot's variance from a uniform distribution; Keras' default.",
+            suits=("tanh", "sigmoid", "linear", "softmax"),
+            reference=GLOROT,
+        ),
+        Scheme(
+            name="he_normal",
+            aliases=("kaiming_normal",),
+            function=init.he_normal,
+            distribution="normal",
+            params={"mode": "fan_in", "negative_slope": 0.0},
+            variance=lambda fan_in, fan_out, mode, negative_slope: 2
+            / ((1 + negative_slope**2) * _fan(mode, fan_in, fan_out)),
+            formula=r"W \sim \mathcal{N}\left(0,\ \frac{2}{(1 + s^2)\," + _IN + r"}\right)",
+            variance_tex=r"\frac{2}{(1 + s^2)\," + _IN + "}",
+            summary="Variance two over the fan-in: ReLU discards half of the signal, so the weights "
+            "double it back.",
+            suits=("relu", "leaky_relu", "prelu", "gelu"),
+            reference=HE,
+        ),
+        Scheme(
+            name="he_uniform",
+            aliases=("kaiming_uniform",),
+            function=init.he_uniform,
+            distribution="uniform",
+            params={"mode": "fan_in", "negative_slope": 0.0},
+            variance=lambda fan_in, fan_out, mode, negative_slope: 2
+            / ((1 + negative_slope**2) * _fan(mode, fan_in, fan_out)),
+            formula=r"W \sim \mathcal{U}\left(-a,\ a\right),\quad a = \sqrt{\frac{6}{(1 + s^2)\," + _IN + r"}}",
+            variance_tex=r"\frac{2}{(1 + s^2)\," + _IN + "}",
+            bound_tex=r"\sqrt{\frac{6}{(1 + s^2)\," + _IN + "}}",
+            summary="He's variance from a uniform distribution.",
+            suits=("relu", "leaky_relu", "prelu", "gelu"),
+            reference=HE,
+        ),
+        Scheme(
+            name="pytorch_default",
+            aliases=("torch_default",),
+            function=init.pytorch_default,
+            distribution="uniform",
+            variance=lambda fan_in, fan_out: 1 / (3 * fan_in),
+            formula=r"W \sim \mathcal{U}\left(-a,\ a\right),\quad a = \frac{1}{\sqrt{" + _IN + r"}}",
+            variance_tex=r"\frac{1}{3\," + _IN + "}",
+            bound_tex=r"\frac{1}{\sqrt{" + _IN + "}}",
+            summary="PyTorch's nn.Linear and nn.Conv default: a third of LeCun's variance, "
+            "not He initialization.",
+            suits=("shallow networks",),
+            reference=PYTORCH,
+        ),
+        Scheme(
+            name="orthogonal",
+            aliases=(),
+            function=init.orthogonal,
+            distribution="orthogonal",
+            params={"gain": 1.0},
+            variance=lambda fan_in, fan_out, gain: gain**2 / max(fan_in, fan_out),
+            formula=r"W = g\,Q,\quad Q^\top Q = I \ \text{(or } Q Q^\top = I\text{)}",
+            variance_tex=r"\frac{g^2}{\max(" + _IN + ", " + _OUT + ")}",
+            summary="A random orthogonal matrix: every singular value equals the gain, so no direction "
+            "is amplified or lost.",
+            suits=("linear", "tanh", "rnn", "very deep networks"),
+            reference=SAXE,
+        ),
+        Scheme(
+            name="identity",
+            aliases=("eye", "dirac", "delta"),
+            function=init.identity,
+            distribution="identity",
+            params={"gain": 1.0},
+            variance=lambda fan_in, fan_out, gain: gain**2 * min(fan_in, fan_out) / (fan_in * fan_out)
+            - _identity_mean(fan_in, fan_out, gain) ** 2,
+            mean=_identity_mean,
+            formula=r"W = g\,I",
+            variance_tex=r"g^2\,\frac{\min(" + _IN + ", " + _OUT + r")}{" + _IN + " " + _OUT + r"}"
+            r" - \left(g\,\frac{\min(" + _IN + ", " + _OUT + r")}{" + _IN + " " + _OUT + r"}\right)^2",
+            summary="The identity (a Dirac delta for convolutions): each layer starts as a copy of its input.",
+            suits=("residual branches", "rnn", "very deep convolutional networks"),
+            reference=LE,
+        ),
+        Scheme(
+            name="sparse",
+            aliases=(),
+            function=init.sparse,
+            distribution="sparse",
+            params={"sparsity": 0.9, "std": 0.01},
+            variance=_sparse_variance,
+            formula=r"W_{ij} \sim \mathcal{N}\left(0,\ \sigma^2\right) \text{ on } "
+            r"n_\text{in} - \lceil \rho\, n_\text{in} \rceil \text{ random inputs per unit, } 0 \text{ elsewhere}",
+            variance_tex=r"\left(1 - \frac{\lceil \rho\, " + _IN + r" \rceil}{" + _IN + r"}\right)\sigma^2",
+            summary="Each unit starts connected to a few random inputs, so units differ even when "
+            "the layer is wide.",
+            suits=("tanh", "sigmoid", "deep autoencoders"),
+            reference=MARTENS,
+        ),
+    ]
+}
+
+_BY_ALIAS = {alias: s for s in SCHEMES.values() for alias in (s.name, *s.aliases)}
+
+
+def scheme(name: str) -> Scheme:
+    """Return the :class:`Scheme` record for a name or alias.
+
+    Examples
+    --------
+    >>> scheme("kaiming_normal").name
+    'he_normal'
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str; got {type(name).__name__}")
+    try:
+        return _BY_ALIAS[name]
+    except KeyError:
+        raise ValueError(f"name must be one of {', '.join(sorted(_BY_ALIAS))}; got {name!r}") from None
+
+
+def get(name: str) -> Callable:
+    """Return the initializer for a scheme name or alias.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`SCHEMES` or one of its aliases.
+
+    Returns
+    -------
+    callable
+        ``f(shape, **params, rng=None, dtype=numpy.float64) -> numpy.ndarray``.
+
+    Examples
+    --------
+    >>> w = get("xavier_uniform")((64, 32), rng=0)
+    >>> w.shape
+    (64, 32)
+    """
+    return scheme(name).function
