@@ -1,7 +1,7 @@
 """MkDocs hooks: figures, formulas and tables from the library, MathJax served locally.
 
-- ``on_files`` renders every function in ``weightinit.figures.__all__`` to
-  ``figures/<name>.svg`` as a generated file (nothing is written into docs/), with a
+- ``on_files`` renders every function listed in ``__all__`` of the figure modules
+  (``FIGURE_MODULES``) to ``figures/<name>.svg`` as a generated file (nothing is written into docs/), with a
   cache keyed by the function's source and the library's code, and adds the
   self-hosted MathJax bundle.
 - ``on_page_markdown`` replaces directives such as ``[[formula: he_normal]]`` with
@@ -12,17 +12,26 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.util
 import inspect
 import io
 import logging
+import multiprocessing
 import os
+import queue
 import re
 import shutil
 import time
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+# Figures render in forked workers; an OpenBLAS thread pool inherited through fork
+# spins and slows them tenfold. The figures' matrices are small: one thread each.
+# MkDocs loads this hook before anything imports numpy, and notebook kernels inherit it.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.hooks.weightinit")
@@ -31,6 +40,25 @@ ROOT = Path(__file__).resolve().parents[2]
 # Tests point this at an empty folder to force a cold build.
 CACHE = Path(os.environ.get("WEIGHTINIT_CACHE_DIR", ROOT / ".cache"))
 MATHJAX = "assets/mathjax/tex-svg-full.js"
+# One function per figure; the modules split them by the part of the site they serve.
+FIGURE_MODULES = ("weightinit.figures", "weightinit.figures_structured", "weightinit.figures_experiments")
+
+
+def figure_functions() -> dict:
+    """Every figure function by name, from all figure modules; names must be unique."""
+    found = {}
+    for module_name in FIGURE_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        for name in module.__all__:
+            if name in found:
+                raise PluginError(f"figure {name!r} is defined in two figure modules")
+            found[name] = getattr(module, name)
+    return found
 
 
 def library_hash() -> str:
@@ -87,35 +115,75 @@ def render_figure(name: str, func) -> bytes:
     return buf.getvalue()
 
 
-def figure_bytes(name: str, func, key: str) -> tuple[bytes, bool]:
-    """SVG for ``func``, from the cache when neither it nor the library changed."""
+def _cache_path(name: str, func, key: str) -> Path:
+    """Cache file of one figure, keyed by its function's source and the library's code."""
     digest = hashlib.sha256(f"{key}\n{inspect.getsource(func)}".encode()).hexdigest()[:16]
-    path = CACHE / "figures" / f"{name}-{digest}.svg"
-    if path.is_file():
-        return path.read_bytes(), True
-    data = render_figure(name, func)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob(f"{name}-*.svg"):
-        old.unlink()
-    path.write_bytes(data)
-    return data, False
+    return CACHE / "figures" / f"{name}-{digest}.svg"
+
+
+def _render_one(name: str) -> tuple[str, bytes | str, float]:
+    """Worker: render one figure; errors come back as text so the build can name the figure."""
+    t0 = time.perf_counter()
+    try:
+        data = render_figure(name, figure_functions()[name])
+    except Exception as exc:  # noqa: BLE001 - reported by on_files with the figure's name
+        return name, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
+    return name, data, time.perf_counter() - t0
+
+
+def render_figures(names: list[str]) -> list[tuple[str, bytes | str, float]]:
+    """Render figures on every core: they are independent and CPU-bound.
+
+    Forked workers inherit the figure functions, so nothing but names and SVG bytes
+    crosses between processes (the hook module cannot be pickled by reference).
+    """
+    workers = min(len(names), os.cpu_count() or 1)
+    if workers < 2:
+        return [_render_one(n) for n in names]
+    ctx = multiprocessing.get_context("fork")
+    tasks, results = ctx.Queue(), ctx.Queue()
+    for name in names + [None] * workers:
+        tasks.put(name)
+
+    def work():
+        for name in iter(tasks.get, None):
+            results.put(_render_one(name))
+
+    procs = [ctx.Process(target=work, daemon=True) for _ in range(workers)]
+    for proc in procs:
+        proc.start()
+    try:
+        return [results.get(timeout=600) for _ in names]
+    except queue.Empty:
+        raise PluginError("a figure worker stopped without answering") from None
+    finally:
+        for proc in procs:
+            proc.join(timeout=5)
 
 
 def on_files(files, config):
-    from weightinit import figures
-
     files.append(File.generated(config, MATHJAX, abs_src_path=str(_mathjax_source())))
-    key = library_hash()
     start = time.perf_counter()
-    for name in figures.__all__:
-        t0 = time.perf_counter()
-        try:
-            data, cached = figure_bytes(name, getattr(figures, name), key)
-        except Exception as exc:
-            raise PluginError(f"figure {name!r} failed: {exc!r}") from exc
+    key = library_hash()
+    functions = figure_functions()
+    paths = {name: _cache_path(name, func, key) for name, func in functions.items()}
+    todo = [name for name, path in paths.items() if not path.is_file()]
+    rendered = {name: (data, seconds) for name, data, seconds in render_figures(todo)} if todo else {}
+    for name, path in paths.items():
+        if name in rendered:
+            data, seconds = rendered[name]
+            if isinstance(data, str):
+                raise PluginError(f"figure {name!r} failed: {data}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob(f"{name}-*.svg"):
+                old.unlink()
+            path.write_bytes(data)
+            log.info("figure %-32s %6.2f s", name, seconds)
+        else:
+            data = path.read_bytes()
+            log.info("figure %-32s %6.2f s (cached)", name, 0.0)
         files.append(File.generated(config, f"figures/{name}.svg", content=data))
-        log.info("figure %-32s %6.2f s%s", name, time.perf_counter() - t0, " (cached)" if cached else "")
-    log.info("figures: %d in %.2f s", len(figures.__all__), time.perf_counter() - start)
+    log.info("figures: %d (%d rendered) in %.2f s", len(functions), len(todo), time.perf_counter() - start)
     return files
 
 
@@ -150,6 +218,8 @@ def _directive(kind: str, arg: str) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
+    page.meta["_render_start"] = time.perf_counter()
+
     def replace(match):
         try:
             return _directive(match["kind"], match["arg"])
@@ -157,6 +227,13 @@ def on_page_markdown(markdown, page, config, files):
             raise PluginError(f"{page.file.src_uri}: {match[0]}: {exc}") from exc
 
     return DIRECTIVE.sub(replace, markdown)
+
+
+def on_page_content(html, page, config, files):
+    # For notebooks, rendering is executing: log it like the figures.
+    if page.file.src_uri.endswith(".py"):
+        log.info("notebook %-30s %6.2f s", page.file.src_uri, time.perf_counter() - page.meta.pop("_render_start"))
+    return html
 
 
 # ------------------------------------------------------------------------ output

@@ -1,46 +1,205 @@
 # %% [markdown]
 # # The tanh experiment
 #
-# Push 1000 inputs drawn from $\mathcal{N}(0, 1)$ through ten tanh layers of 500 units and watch
-# the activations. Three initializations: weights times 0.01, weights from $\mathcal{N}(0, 1)$,
-# and weights divided by $\sqrt{n_\text{in}}$ (LeCun's rule, often mislabelled "Xavier").
-# Every number below was computed when this page was built.
+# A deep network only learns well if the signal keeps a sensible size on its way through
+# the layers. This page runs the experiment from the source notebook: push 1000 inputs
+# drawn from $\mathcal{N}(0, 1)$ through ten tanh layers of 500 units, with zero biases, and
+# look at each layer's activations. Only the weights' scale changes between runs:
+#
+# | label | weights | variance |
+# |---|---|---|
+# | `0.01 * randn` | small Gaussian | $10^{-4}$ |
+# | `1.0 * randn` | standard Gaussian | $1$ |
+# | `randn / sqrt(fan_in)` | LeCun normal | $1/n_\text{in}$ |
+#
+# The source notebook calls the third rule "Xavier". It is LeCun's rule: Glorot and
+# Bengio's [Xavier initialization](https://proceedings.mlr.press/v9/glorot10a.html) uses
+# $2/(n_\text{in} + n_\text{out})$, which only coincides with $1/n_\text{in}$ when the layer
+# is square, as it is here.
+#
+# Every number and plot below was computed when this page was built, by
+# `weightinit.experiments.activation_stats`.
 
 # %%
+from functools import partial
+
 import matplotlib.pyplot as plt
 import numpy as np
 
 import weightinit as wi
+from weightinit.experiments import activation_stats
 
-inits = {
-    "0.01 * randn": lambda shape, rng: wi.normal(shape, std=0.01, rng=rng),
-    "1.0 * randn": lambda shape, rng: wi.normal(shape, std=1.0, rng=rng),
-    "randn / sqrt(fan_in)": lambda shape, rng: wi.lecun_normal(shape, rng=rng),
+SEED = 0
+tanh_inits = {
+    "0.01 * randn": partial(wi.normal, std=0.01),
+    "1.0 * randn": partial(wi.normal, std=1.0),
+    "randn / sqrt(fan_in)": "lecun_normal",
 }
-
-
-def run(init, n_layers=10, width=500, n_samples=1000, seed=0):
-    rng = np.random.default_rng(seed)
-    h = rng.standard_normal((n_samples, width))
-    stds = []
-    for _ in range(n_layers):
-        h = np.tanh(h @ init((width, width), rng))
-        stds.append(h.std())
-    return np.array(stds)
-
-
-results = {name: run(init) for name, init in inits.items()}
-for name, stds in results.items():
-    print(f"{name:>22}: layer 10 std = {stds[-1]:.3g}")
+# The source notebook's setup: 1000 N(0, 1) inputs, ten tanh
+# layers of 500 units.
+tanh = {
+    name: activation_stats(init, "tanh", widths=[500] * 10,
+                           n_samples=1000, rng=SEED)
+    for name, init in tanh_inits.items()
+}
+print(f"{'std of activations':>21}  layer 1  layer 10")
+for name, stats in tanh.items():
+    print(f"{name:>21}  {stats.stds[0]:7.3g}  {stats.stds[-1]:8.3g}")
 
 # %% [markdown]
-# ## Standard deviation per layer
+# ## Mean and spread per layer
+#
+# tanh is odd, so with zero-mean weights every layer's mean stays near 0 whatever the
+# scale. The standard deviation is what separates the three runs; it is plotted on a log
+# axis because it changes by orders of magnitude.
 
 # %%
-fig, ax = plt.subplots(figsize=(6.4, 3.6))
-for name, stds in results.items():
-    ax.semilogy(range(1, 11), stds, "o-", label=name)
-ax.set_xlabel("layer")
-ax.set_ylabel("std of activations")
-ax.legend()
+layers = np.arange(1, 11)
+
+
+def plot_mean_std(results, title):
+    fig, (ax_m, ax_s) = plt.subplots(1, 2, figsize=(7.5, 3.4),
+                                     layout="constrained")
+    for name, stats in results.items():
+        ax_m.plot(layers, stats.means, "o-", ms=4, label=name)
+        ax_s.semilogy(layers, stats.stds, "o-", ms=4)
+    ax_m.set(xlabel="layer", ylabel="mean of activations",
+             xticks=layers)
+    ax_s.set(xlabel="layer", ylabel="std of activations",
+             xticks=layers)
+    fig.suptitle(title)
+    fig.legend(loc="outside lower center", ncols=3)
+    plt.show()
+
+
+plot_mean_std(tanh, "tanh, 10 layers of 500 units")
+
+# %% [markdown]
+# What happens, layer by layer:
+#
+# - **`0.01 * randn`: collapse.** A unit sums 500 inputs, so its pre-activation has std
+#   $0.01\sqrt{500} \approx 0.22$ times that of its inputs. Near 0, $\tanh(z) \approx z$, so
+#   every layer shrinks the signal by that factor: the std falls geometrically and the
+#   last layers output almost exactly 0. Their gradients vanish too (see
+#   [Gradients through depth](gradients.py)).
+# - **`1.0 * randn`: saturation.** Now the pre-activations have std about $\sqrt{500}
+#   \approx 22$, so tanh outputs almost always $\pm 1$ and the std stays just under 1.
+#   Saturated units have $\tanh'(z) \approx 0$: the signal is large but the network
+#   cannot learn from it.
+# - **`randn / sqrt(fan_in)`: a healthy spread.** Variance $1/n$ keeps the
+#   pre-activation variance equal to the input variance, $n \cdot \frac{1}{n} \cdot
+#   \operatorname{Var}(x) = \operatorname{Var}(x)$. tanh then squashes a little at every
+#   layer ($|\tanh z| < |z|$), so the spread shrinks slowly instead of geometrically.
+#
+# ## Histograms per layer
+#
+# One row per initialization, one column per layer, all on the same range $[-1, 1]$. The
+# collapse shows as a spike at 0, the saturation as two spikes at $\pm 1$.
+
+# %%
+fig, axes = plt.subplots(3, 10, figsize=(7.5, 3.2), sharex=True)
+bins = np.linspace(-1, 1, 41)
+short = {"0.01 * randn": "0.01 randn", "1.0 * randn": "1.0 randn",
+         "randn / sqrt(fan_in)": "LeCun"}
+for row, (name, stats) in zip(axes, tanh.items()):
+    for ax, a in zip(row, stats.activations):
+        counts, _ = np.histogram(a, bins=bins)
+        ax.stairs(counts / a.size, bins, fill=True)
+        ax.set_yticks([])
+    row[0].set_ylabel(short[name], fontsize=8)
+for layer, ax in enumerate(axes[0], start=1):
+    ax.set_title(f"layer {layer}", fontsize=7)
+for ax in axes[:-1].flat:
+    ax.tick_params(bottom=False)
+for ax in axes[-1]:
+    ax.tick_params(labelsize=6)
+axes[-1, 0].set(xlim=(-1.2, 1.2), xticks=[-1, 0, 1])
+fig.subplots_adjust(left=0.04, right=0.99, bottom=0.14, top=0.92,
+                    wspace=0.08, hspace=0.12)
+fig.supxlabel("activation value", y=0.0, fontsize=9)
 plt.show()
+
+# %% [markdown]
+# ## The per-layer table
+#
+# The numbers behind the plots, as the source notebook printed them: each layer's
+# activation mean and standard deviation under each initialization.
+
+# %%
+def table(results):
+    short = ["0.01 * randn", "1.0 * randn", "randn/sqrt(n)"]
+    print("     " + "".join(f"{n:>18}" for n in short))
+    print("layer" + f"{'mean':>11}{'std':>7}" * len(results))
+    for i in range(len(layers)):
+        cells = (f"{s.means[i]:10.1e} {s.stds[i]:7.2g}"
+                 for s in results.values())
+        print(f"{i + 1:5}", *cells)
+
+
+table(tanh)
+
+# %% [markdown]
+# ## ReLU: He against LeCun and Glorot
+#
+# ReLU zeroes half of its inputs, so it halves the second moment of the signal:
+# $\mathbb{E}[\operatorname{relu}(z)^2] = \tfrac{1}{2}\operatorname{Var}(z)$ for a symmetric
+# $z$. [He et al. (2015)](https://arxiv.org/abs/1502.01852) double the weight variance to
+# make up for it: $2/n_\text{in}$. With LeCun's $1/n_\text{in}$ the signal's second moment
+# halves at every layer, so its std shrinks by $1/\sqrt{2}$ per layer. In square layers
+# Glorot's variance $2/(n + n)$ equals LeCun's $1/n$, and with the same seed the two
+# draw identical weights: their curves coincide.
+#
+# To keep the build fast, these runs use 250 inputs instead of 1000; the statistics over
+# $250 \times 500$ activations barely change.
+
+# %%
+relu = {
+    name: activation_stats(name, "relu", widths=[500] * 10,
+                           n_samples=250, rng=SEED)
+    for name in ("he_normal", "lecun_normal", "glorot_normal")
+}
+plot_mean_std(relu, "ReLU, 10 layers of 500 units")
+print(f"2^(-9/2) = {2 ** -4.5:.3g}")
+for name, stats in relu.items():
+    ratio = stats.stds[-1] / stats.stds[0]
+    print(f"{name:>13}: std layer 10 / std layer 1 = {ratio:.3g}")
+
+# %% [markdown]
+# ReLU outputs are non-negative, so their mean is positive and tracks the std. Under He
+# both stay level; under LeCun and Glorot both shrink by a constant factor per layer. Ten
+# layers of halving cost a factor $2^{-9/2}$ in std between layer 1 and layer 10; the
+# [depth experiment](depth.py) takes this to 30 layers, where it stops training.
+#
+# ## Sigmoid
+#
+# The logistic sigmoid $\sigma(z) = 1/(1 + e^{-z})$ is not centred: $\sigma(0) = \tfrac12$.
+# Every unit's output has mean about $\tfrac12$, and the next layer sums 500 of them, so the
+# pre-activations get a spread from the mean alone. Its slope at 0 is only
+# $\sigma'(0) = \tfrac14$, so for small weights it is close to the affine map
+# $\tfrac12 + \tfrac{z}{4}$.
+
+# %%
+sigmoid = {
+    name: activation_stats(init, "sigmoid", widths=[500] * 10,
+                           n_samples=250, rng=SEED)
+    for name, init in tanh_inits.items()
+}
+plot_mean_std(sigmoid, "sigmoid, 10 layers of 500 units")
+table(sigmoid)
+
+# %% [markdown]
+# - **`0.01 * randn`**: every unit sits near $\sigma(0) = \tfrac12$ with a small spread.
+#   Unlike tanh the signal does not die out, because the mean of $\tfrac12$ feeds every
+#   layer, but the part of it that depends on the input is small.
+# - **`1.0 * randn`**: the pre-activations are large and the outputs pile up at 0 and 1,
+#   where $\sigma' \approx 0$.
+# - **`randn / sqrt(fan_in)`**: a spread in between. Glorot and Bengio found that deep
+#   sigmoid networks still train badly from such a start: the top layer is driven into
+#   saturation at 0 early in training, which is one reason tanh and later ReLU replaced
+#   the sigmoid in hidden layers.
+#
+# ## References
+#
+# - Glorot, X. and Bengio, Y. (2010). [Understanding the difficulty of training deep
+#   feedforward neural networks](https://proceedings.mlr.press/v9/glorot10a.html). AISTATS.
+# - He, K., Zhang, X., Ren, S. and Sun, J. (2015). [Delving deep into rectifiers](https://arxiv.org/abs/1502.01852). ICCV.

@@ -65,16 +65,31 @@ _UNIT_GAIN = (
 )
 NONLINEARITIES = _UNIT_GAIN + ("tanh", "relu", "leaky_relu", "selu")
 _FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
-# Generation happens in float32 for float16 output: NumPy's generator has no float16 path.
+# NumPy's generator has no float16 path: float16 is drawn in float32, one block at a time.
 _GENERATED = {np.dtype(np.float16): np.dtype(np.float32)}
-# Rejection sampling works on blocks so that its masks stay small next to the output.
-_BLOCK = 1 << 18
+# Arrays are filled in blocks of this many entries: a block's scaling, shifting and
+# casting then run while it is in cache, and scratch memory stays small.
+_BLOCK = 1 << 16
+# Bit generators whose random_raw() words carry 64 random bits (MT19937's carry 32).
+_RAW64 = (np.random.PCG64, np.random.PCG64DXSM, np.random.Philox, np.random.SFC64)
+
+
+def _normal_mass(a: float, b: float) -> float:
+    """P(a < Z < b) for Z ~ N(0, 1); erfc keeps its precision in the tails, where erf cancels."""
+    r = math.sqrt(0.5)
+    if a >= 0:
+        return 0.5 * (math.erfc(a * r) - math.erfc(b * r))
+    if b <= 0:
+        return 0.5 * (math.erfc(-b * r) - math.erfc(-a * r))
+    return 0.5 * (math.erf(b * r) - math.erf(a * r))
 
 
 def _truncated_moments(a: float, b: float) -> tuple[float, float]:
     """Mean and standard deviation of a standard normal truncated to ``(a, b)``."""
     pdf = lambda x: math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)  # noqa: E731
-    mass = 0.5 * (math.erf(b / math.sqrt(2)) - math.erf(a / math.sqrt(2)))
+    mass = _normal_mass(a, b)
+    if mass == 0:
+        raise ValueError(f"(a, b) = ({a}, {b}) holds too little probability for float64 moments")
     mean = (pdf(a) - pdf(b)) / mass
     var = 1 + (a * pdf(a) - b * pdf(b)) / mass - mean * mean
     return mean, math.sqrt(var)
@@ -273,38 +288,103 @@ def gain(nonlinearity: str, param: float | None = None) -> float:
 # ------------------------------------------------------------------------ sampling
 
 
-def _empty(shape, dtype) -> np.ndarray:
-    return np.empty(shape, dtype=_GENERATED.get(dtype, dtype))
+def _fill(out: np.ndarray, draw, bounds: tuple | None = None) -> np.ndarray:
+    """Fill ``out`` block by block with ``draw(buf)``, then clip to ``bounds`` if given.
 
-
-def _finish(out: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    return out if out.dtype == dtype else out.astype(dtype)
-
-
-def _standard_truncated(gen: np.random.Generator, out: np.ndarray, a: float, b: float) -> None:
-    """Fill ``out`` with N(0, 1) samples conditioned on ``a < x < b``.
-
-    Redraws rejected values block by block; for intervals holding little mass it
-    draws from an exponential or uniform proposal (Robert, 1995) instead.
+    ``buf`` is the block itself, or for float16 a float32 scratch block that is
+    cast into it: the only temporaries are one block long.
     """
     flat = out.reshape(-1)
-    mass = 0.5 * (math.erf(b / math.sqrt(2)) - math.erf(a / math.sqrt(2)))
-    if mass >= 0.25:
-        for start in range(0, flat.size, _BLOCK):
-            block = flat[start : start + _BLOCK]
-            gen.standard_normal(out=block, dtype=block.dtype)
-            bad = np.flatnonzero((block <= a) | (block >= b))
-            while bad.size:
-                block[bad] = gen.standard_normal(bad.size, dtype=block.dtype)
-                bad = bad[(block[bad] <= a) | (block[bad] >= b)]
-        return
+    work = _GENERATED.get(out.dtype)
+    scratch = None if work is None else np.empty(min(flat.size, _BLOCK), work)
+    for start in range(0, flat.size, _BLOCK):
+        block = flat[start : start + _BLOCK]
+        buf = block if scratch is None else scratch[: block.size]
+        draw(buf)
+        if buf is not block:
+            block[...] = buf
+        if bounds is not None:
+            np.clip(block, *bounds, out=block)
+    return out
+
+
+def _scaled(buf: np.ndarray, scale: float, shift: float = 0.0) -> np.ndarray:
+    """``buf * scale + shift``, in place and in ``buf``'s dtype."""
+    buf *= buf.dtype.type(scale)
+    if shift:
+        buf += buf.dtype.type(shift)
+    return buf
+
+
+def _inside(lo: float, hi: float, dtype: np.dtype, strict: tuple[bool, bool]) -> tuple:
+    """The extreme ``dtype`` values in the interval from ``lo`` to ``hi``.
+
+    ``strict`` says, per end, whether the end itself is excluded. Clipping to
+    these makes rounding (of the scale, the shift, the cast) unable to put a
+    value on or past a bound.
+    """
+    t = dtype.type
+    with np.errstate(over="ignore"):
+        low, high = t(lo), t(hi)
+    # Compare as Python floats: NumPy would round ``lo`` and ``hi`` to ``dtype`` first.
+    if float(low) < lo or (strict[0] and float(low) == lo):
+        low = np.nextafter(low, t(np.inf))
+    if float(high) > hi or (strict[1] and float(high) == hi):
+        high = np.nextafter(high, t(-np.inf))
+    if not low <= high:
+        raise ValueError(f"no {dtype.name} value lies between {lo!r} and {hi!r}")
+    return low, high
+
+
+def _symmetric_uniform(gen: np.random.Generator, bound: float, work: np.dtype):
+    """A ``draw`` for :func:`_fill` into ``work`` buffers giving U(-bound, bound), with ``|w| <= bound`` exactly.
+
+    ``bound`` must be a ``work`` value, so that the products below are exact.
+    """
+    t = work.type
+    if type(gen.bit_generator) not in _RAW64:
+
+        def draw(buf):
+            gen.random(out=buf, dtype=work)
+            buf *= t(2 * bound)
+            buf -= t(bound)
+
+        return draw
+
+    # Raw words read as signed ints, times bound / 2**(bits-1): one pass, about
+    # twice as fast as random() followed by a scale and a shift. Converting an int
+    # rounds to nearest, so |int| <= 2**(bits-1) and |w| <= bound hold after rounding.
+    bits = 8 * work.itemsize
+    ints, scale = np.dtype(f"i{work.itemsize}"), t(bound * 2.0 ** (1 - bits))
+    raw = gen.bit_generator.random_raw
+
+    def draw(buf):
+        words = raw(-(-buf.size * bits // 64)).view(ints)[: buf.size]
+        np.multiply(words, scale, out=buf, dtype=work, casting="unsafe")
+
+    return draw
+
+
+def _standard_truncated(gen: np.random.Generator, buf: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Fill ``buf`` with N(0, 1) samples conditioned on ``a < x < b``.
+
+    Redraws rejected values; for intervals holding little mass it draws from an
+    exponential or uniform proposal (Robert, 1995) instead.
+    """
+    if _normal_mass(a, b) >= 0.25:
+        gen.standard_normal(out=buf, dtype=buf.dtype)
+        bad = np.flatnonzero((buf <= a) | (buf >= b))
+        while bad.size:
+            buf[bad] = gen.standard_normal(bad.size, dtype=buf.dtype)
+            bad = bad[(buf[bad] <= a) | (buf[bad] >= b)]
+        return buf
     # Little mass: the interval lies in one tail or is narrow. Sample on the side
     # away from zero, mirroring when the interval is negative.
     sign = 1.0
     if b <= 0:
         a, b, sign = -b, -a, -1.0
     lo = max(a, 0.0)
-    todo = np.arange(flat.size)
+    todo = np.arange(buf.size)
     while todo.size:
         n = todo.size
         if lo > 0 and b - lo > 1.0 / lo:
@@ -316,8 +396,9 @@ def _standard_truncated(gen: np.random.Generator, out: np.ndarray, a: float, b: 
             # Log-density of the target relative to its peak on the interval.
             accept = np.exp(0.5 * (lo * lo - x * x))
         keep = (gen.random(n) < accept) & (x > a) & (x < b)
-        flat[todo[keep]] = sign * x[keep]
+        buf[todo[keep]] = sign * x[keep]
         todo = todo[~keep]
+    return buf
 
 
 def variance_scaling(
@@ -383,9 +464,9 @@ def variance_scaling(
     _check_choice("distribution", distribution, DISTRIBUTIONS)
     dtype = _check_dtype(dtype)
     gen = _as_generator(rng)
-    out = _empty(shape, dtype)
+    out = np.empty(shape, dtype)
     if out.size == 0:
-        return _finish(out, dtype)
+        return out
     n = {
         "fan_in": fan_in,
         "fan_out": fan_out,
@@ -393,22 +474,18 @@ def variance_scaling(
         "fan_geo_avg": math.sqrt(fan_in * fan_out),
     }[mode]
     std = math.sqrt(scale / n)
+    if distribution == "uniform":
+        # A bound rounded toward zero in the output dtype keeps every value within the true bound.
+        bound = _inside(-math.sqrt(3.0) * std, math.sqrt(3.0) * std, dtype, (False, False))[1]
+        return _fill(out, _symmetric_uniform(gen, float(bound), _GENERATED.get(dtype, dtype)))
     if distribution == "normal":
-        gen.standard_normal(out=out, dtype=out.dtype)
-        out *= out.dtype.type(std)
-    elif distribution == "truncated_normal":
-        _standard_truncated(gen, out, -2.0, 2.0)
-        out *= out.dtype.type(std / TRUNCATED_STD)
-    else:
-        _fill_uniform(gen, out, math.sqrt(3.0) * std)
-    return _finish(out, dtype)
-
-
-def _fill_uniform(gen: np.random.Generator, out: np.ndarray, bound: float) -> None:
-    """Fill ``out`` in place with U(-bound, bound)."""
-    gen.random(out=out, dtype=out.dtype)
-    out *= out.dtype.type(2.0 * bound)
-    out -= out.dtype.type(bound)
+        return _fill(out, lambda buf: _scaled(gen.standard_normal(out=buf, dtype=buf.dtype), std))
+    cut = 2.0 * std / TRUNCATED_STD
+    return _fill(
+        out,
+        lambda buf: _scaled(_standard_truncated(gen, buf, -2.0, 2.0), std / TRUNCATED_STD),
+        _inside(-cut, cut, dtype, (True, True)),
+    )
 
 
 # ----------------------------------------------------------------- plain schemes
@@ -426,8 +503,9 @@ def zeros(shape, *, rng=None, dtype=np.float64) -> np.ndarray:
 
     Examples
     --------
-    >>> zeros((2, 3)).sum()
-    np.float64(0.0)
+    >>> zeros((2, 3))
+    array([[0., 0., 0.],
+           [0., 0., 0.]])
     """
     return constant(shape, 0.0, dtype=dtype)
 
@@ -498,12 +576,8 @@ def normal(shape, std: float = 0.01, mean: float = 0.0, *, rng=None, dtype=np.fl
     std = _check_positive("std", std)
     mean = _check_real("mean", mean)
     dtype = _check_dtype(dtype)
-    out = _empty(shape, dtype)
-    _as_generator(rng).standard_normal(out=out, dtype=out.dtype)
-    out *= out.dtype.type(std)
-    if mean:
-        out += out.dtype.type(mean)
-    return _finish(out, dtype)
+    gen = _as_generator(rng)
+    return _fill(np.empty(shape, dtype), lambda buf: _scaled(gen.standard_normal(out=buf, dtype=buf.dtype), std, mean))
 
 
 def uniform(shape, low: float = -0.05, high: float = 0.05, *, rng=None, dtype=np.float64) -> np.ndarray:
@@ -531,11 +605,13 @@ def uniform(shape, low: float = -0.05, high: float = 0.05, *, rng=None, dtype=np
     if not low < high:
         raise ValueError(f"low must be less than high; got low={low}, high={high}")
     dtype = _check_dtype(dtype)
-    out = _empty(shape, dtype)
-    _as_generator(rng).random(out=out, dtype=out.dtype)
-    out *= out.dtype.type(high - low)
-    out += out.dtype.type(low)
-    return _finish(out, dtype)
+    gen = _as_generator(rng)
+    return _fill(
+        np.empty(shape, dtype),
+        lambda buf: _scaled(gen.random(out=buf, dtype=buf.dtype), high - low, low),
+        # Rounding of the scale and the shift could otherwise reach ``high`` or pass ``low``.
+        _inside(low, high, dtype, (False, True)),
+    )
 
 
 def truncated_normal(
@@ -583,28 +659,16 @@ def truncated_normal(
     if not a < b:
         raise ValueError(f"a must be less than b; got a={a}, b={b}")
     dtype = _check_dtype(dtype)
-    out = _empty(shape, dtype)
-    if out.size:
-        _standard_truncated(_as_generator(rng), out, a, b)
-        out *= out.dtype.type(std)
-        if mean:
-            out += out.dtype.type(mean)
-    return _finish(out, dtype)
+    gen = _as_generator(rng)
+    return _fill(
+        np.empty(shape, dtype),
+        lambda buf: _scaled(_standard_truncated(gen, buf, a, b), std, mean),
+        # Rounding of the scale, the shift or a cast to float16 could otherwise reach a bound.
+        _inside(mean + a * std, mean + b * std, dtype, (True, True)),
+    )
 
 
 # ------------------------------------------------------------ variance scaling family
-
-_FAN_DOC = """
-    Parameters
-    ----------
-    shape : sequence of int
-        Weight shape, at least two dimensions; see :func:`compute_fans`.
-    in_axis, out_axis : int
-        Input and output axes (``in_axis=1, out_axis=0`` for PyTorch's layout).
-    rng : None, int or numpy.random.Generator
-    dtype : float16, float32 or float64
-"""
-
 
 def lecun_normal(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
     """LeCun normal: :math:`\\mathcal{N}(0, 1/n_\\text{in})`.
@@ -822,6 +886,11 @@ def pytorch_default(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float6
     rng : None, int or numpy.random.Generator
     dtype : float16, float32 or float64
 
+    References
+    ----------
+    PyTorch documentation, ``torch.nn.Linear`` and ``torch.nn.Conv2d``:
+    https://pytorch.org/docs/stable/generated/torch.nn.Linear.html
+
     Examples
     --------
     >>> w = pytorch_default((400, 10), rng=0)
@@ -864,7 +933,9 @@ def orthogonal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, d
     If ``rows >= cols`` the columns are orthonormal, :math:`W^\\top W = g^2 I`;
     otherwise the rows are, :math:`W W^\\top = g^2 I`. The matrix is the Q factor
     of a Gaussian matrix's QR decomposition with the signs of R's diagonal moved
-    into Q, which makes it uniform (Haar) over orthogonal matrices.
+    into Q, which makes it uniform (Haar) over orthogonal matrices. NumPy's QR
+    works in float64 only: float32 and float16 results are rounded from float64,
+    and the peak memory is about four float64 copies of the weight.
 
     Parameters
     ----------
@@ -893,17 +964,16 @@ def orthogonal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, d
     (rows, cols), o = _as_matrix_shape(shape, in_axis, out_axis)
     g = _check_positive("gain", gain)
     dtype = _check_dtype(dtype)
-    work = _GENERATED.get(dtype, dtype)
+    gen = _as_generator(rng)
     if rows * cols == 0:
         return np.zeros(shape, dtype=dtype)
-    gen = _as_generator(rng)
-    a = gen.standard_normal((max(rows, cols), min(rows, cols)), dtype=work)
-    q, r = np.linalg.qr(a)
-    q *= np.sign(np.diag(r)) + (np.diag(r) == 0)
-    if rows < cols:
-        q = q.T
-    q *= work.type(g)
-    return _finish(_from_matrix(q, shape, o), dtype)
+    # NumPy's QR works in float64 whatever the input, so the draw is float64 too. A
+    # wide weight is the transpose of a tall one.
+    q, r = np.linalg.qr(gen.standard_normal((max(rows, cols), min(rows, cols))))
+    # The signs of R's diagonal, moved into Q, make Q Haar-distributed; the gain rides along.
+    q *= np.where(np.diag(r) < 0, -g, g)
+    del r
+    return _from_matrix(q.T if rows < cols else q, shape, o).astype(dtype, copy=False)
 
 
 def identity(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
@@ -943,6 +1013,8 @@ def identity(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dty
     i, o = _check_axes(shape, in_axis, out_axis)
     g = _check_positive("gain", gain)
     out = np.zeros(shape, dtype=_check_dtype(dtype))
+    if out.size == 0:
+        return out
     diag = np.arange(min(shape[i], shape[o]))
     index = [np.full(diag.size, d // 2) for d in shape]
     index[i] = index[o] = diag
@@ -990,12 +1062,23 @@ def sparse(
     s = _check_real("sparsity", sparsity)
     if not 0.0 <= s < 1.0:
         raise ValueError(f"sparsity must be in [0, 1); got {s}")
+    std = _check_positive("std", std)
     dtype = _check_dtype(dtype)
     gen = _as_generator(rng)
-    w = normal((rows, cols), std, rng=gen, dtype=dtype)
-    n_zero = math.ceil(s * rows)
-    if 0 < n_zero and w.size:
-        # Each column gets its own random set of n_zero rows.
-        drop = np.argpartition(gen.random((rows, cols)), n_zero - 1, axis=0)[:n_zero]
-        w[drop, np.arange(cols)] = 0
-    return _from_matrix(w, shape, o)
+    keep = rows - math.ceil(s * rows)
+    if keep == rows:
+        return normal(shape, std, rng=gen, dtype=dtype)
+    # Only the kept weights are drawn, a few output units at a time, straight into
+    # the output's layout.
+    out = np.zeros(shape, dtype)
+    others = [d for k, d in enumerate(shape) if k != o]
+    step = max(1, _BLOCK // rows)
+    for start in range(0, cols if keep else 0, step):
+        units = np.arange(start, min(start + step, cols))
+        # The positions of the `keep` smallest of `rows` iid keys are a uniformly
+        # random subset of the rows, drawn independently for every unit.
+        kept = np.argpartition(gen.random((units.size, rows)), keep - 1, axis=1)[:, :keep]
+        index = list(np.unravel_index(kept, others))
+        index.insert(o, units[:, None])
+        out[tuple(index)] = normal((units.size, keep), std, rng=gen, dtype=dtype)
+    return out

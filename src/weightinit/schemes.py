@@ -23,7 +23,24 @@ __all__ = ["Reference", "Scheme", "SCHEMES", "get", "scheme"]
 
 @dataclass(frozen=True)
 class Reference:
-    """A citation: who, what, where, when, and a link."""
+    """A citation: who, what, where, when, and a link.
+
+    Parameters
+    ----------
+    authors : str
+        Surnames, comma-separated.
+    title : str
+    venue : str
+        Journal, conference or documentation set.
+    year : int
+    url : str
+        Where to read it.
+
+    Examples
+    --------
+    >>> scheme("he_normal").reference.year
+    2015
+    """
 
     authors: str
     title: str
@@ -69,6 +86,13 @@ class Scheme:
     suits : tuple of str
         Activations or layers the scheme is meant for.
     reference : Reference or None
+        The paper or documentation it comes from; None for the plain schemes.
+
+    Examples
+    --------
+    >>> s = SCHEMES["glorot_uniform"]
+    >>> s.variance(300, 100, **s.params), s.bound(300, 100)
+    (0.005, 0.1224744871391589)
     """
 
     name: str
@@ -403,6 +427,20 @@ _BY_ALIAS = {alias: s for s in SCHEMES.values() for alias in (s.name, *s.aliases
 def scheme(name: str) -> Scheme:
     """Return the :class:`Scheme` record for a name or alias.
 
+    Parameters
+    ----------
+    name : str
+        A key of :data:`SCHEMES` or one of its aliases.
+
+    Returns
+    -------
+    Scheme
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the known ones.
+
     Examples
     --------
     >>> scheme("kaiming_normal").name
@@ -410,10 +448,7 @@ def scheme(name: str) -> Scheme:
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a str; got {type(name).__name__}")
-    try:
-        return _BY_ALIAS[name]
-    except KeyError:
-        raise ValueError(f"name must be one of {', '.join(sorted(_BY_ALIAS))}; got {name!r}") from None
+    return _BY_ALIAS[init._check_choice("name", name, sorted(_BY_ALIAS))]
 
 
 def get(name: str) -> Callable:

@@ -6,9 +6,15 @@ Each function returns a Markdown table. A page asks for one with
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from . import initializers as init
 from .schemes import SCHEMES
 
-__all__ = ["schemes"]
+__all__ = ["gains", "schemes", "symmetry_weights", "truncation", "variance_scaling_family", "wrong_fan_cases"]
 
 
 def _row(cells) -> str:
@@ -35,4 +41,179 @@ def schemes() -> str:
                 ]
             )
         )
+    return "\n".join(lines) + "\n"
+
+
+# Named schemes that the variance-scaling table leaves out: they fix a std instead of dividing by a fan.
+_PLAIN = ("normal", "uniform", "truncated_normal", "variance_scaling")
+
+
+def _mode_of(variance, scale: float) -> str:
+    """The fan a variance function divides by, found by evaluating it at unequal fans."""
+    fan_in, fan_out = 3, 5
+    n = scale / variance(fan_in, fan_out)
+    for mode, fan in (("fan_in", fan_in), ("fan_out", fan_out), ("fan_avg", (fan_in + fan_out) / 2),
+                      ("fan_geo_avg", math.sqrt(fan_in * fan_out))):
+        if math.isclose(n, fan):
+            return mode
+    raise ValueError(f"variance {variance} divides by no known fan")
+
+
+def variance_scaling_triples() -> list[tuple[str, float, str, str]]:
+    """``(name, scale, mode, distribution)`` of every named scheme that is a variance scaling.
+
+    Read from the registry (the variance at equal fans of 1 is the scale; unequal fans
+    reveal the mode) and then checked by drawing: each scheme must return exactly what
+    ``variance_scaling(shape, scale, mode, distribution)`` returns with the same seed.
+    """
+    triples = []
+    for s in SCHEMES.values():
+        if s.distribution not in init.DISTRIBUTIONS or s.name in _PLAIN:
+            continue
+        variance = lambda fi, fo, s=s: s.variance(fi, fo, **s.params)
+        scale = variance(1, 1)
+        mode = _mode_of(variance, scale)
+        shape = (7, 5)
+        if not np.array_equal(s.function(shape, rng=0), init.variance_scaling(shape, scale, mode, s.distribution, rng=0)):
+            raise AssertionError(f"{s.name} is not variance_scaling({scale}, {mode!r}, {s.distribution!r})")
+        triples.append((s.name, scale, mode, s.distribution))
+    return triples
+
+
+def _fraction(x: float) -> str:
+    """``x`` as a small exact fraction when it is one (1/3, 2), else rounded."""
+    f = Fraction(x).limit_denominator(12)
+    if math.isclose(float(f), x, rel_tol=1e-12):
+        return str(f)
+    return f"{x:.4g}"
+
+
+def variance_scaling_family() -> str:
+    """Every named random scheme as the (scale, mode, distribution) of one variance_scaling call,
+    at the scheme's default parameters."""
+    lines = [
+        _row(["scheme", "aliases", "defaults", "scale", "mode", "distribution", "variance of one weight"]),
+        _row(["---"] * 7),
+    ]
+    for name, scale, mode, distribution in variance_scaling_triples():
+        s = SCHEMES[name]
+        lines.append(
+            _row(
+                [
+                    f"`{name}`",
+                    ", ".join(f"`{a}`" for a in s.aliases),
+                    ", ".join(f"`{k}={v!r}`" for k, v in s.params.items()),
+                    f"`{_fraction(scale)}`",
+                    f'`"{mode}"`',
+                    f'`"{distribution}"`',
+                    f"${s.variance_tex}$",
+                ]
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def truncation() -> str:
+    """Standard deviation of a standard normal truncated at +-c, and the factor that corrects it."""
+    lines = [
+        _row(["cut at", "std of the truncated N(0, 1)", "correction factor 1 / std", "mass kept"]),
+        _row(["---"] * 4),
+    ]
+    for c in (1.0, 1.5, 2.0, 2.5, 3.0):
+        std = init._truncated_moments(-c, c)[1]
+        mark = " (the standard cut)" if c == 2.0 else ""
+        lines.append(
+            _row([f"$\\pm {c:g}\\sigma${mark}", f"{std:.6f}", f"{1 / std:.6f}", f"{init._normal_mass(-c, c):.4f}"])
+        )
+    return "\n".join(lines) + "\n"
+
+
+# How each gain is obtained; the values themselves come from ``weightinit.gain``.
+_GAIN_TEX = {
+    "unit": ("1", "no change to the second moment (sigmoid: by convention)"),
+    "tanh": (r"\tfrac{5}{3}", "empirical"),
+    "relu": (r"\sqrt{2}", "derived: ReLU halves the second moment"),
+    "leaky_relu": (r"\sqrt{\tfrac{2}{1 + s^2}}", "derived: keeps $(1 + s^2)/2$ of it; $s$ = 0.01 here"),
+    "selu": (r"\tfrac{3}{4}", "empirical"),
+}
+
+
+def gains() -> str:
+    """The recommended gain of every nonlinearity that ``weightinit.gain`` knows, and its square."""
+    lines = [
+        _row(["nonlinearity", "gain $g$", "value", "scale $g^2$", "where it comes from"]),
+        _row(["---"] * 5),
+    ]
+    unit = [n for n in init.NONLINEARITIES if init.gain(n) == 1.0]
+    rows = [(", ".join(f"`{n}`" for n in unit), "unit", init.gain(unit[0]))]
+    rows += [(f"`{n}`", n, init.gain(n)) for n in init.NONLINEARITIES if n not in unit]
+    for names, key, g in rows:
+        tex, source = _GAIN_TEX[key]
+        lines.append(_row([names, f"${tex}$", f"{g:.4f}", f"{g * g:.4f}", source]))
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------- pitfall pages
+
+
+def _matrix(a) -> str:
+    """A matrix or vector as inline LaTeX, three decimals."""
+    rows = np.atleast_2d(a)
+    body = r" \\ ".join(" & ".join(f"{v:.3f}" for v in row) for row in rows)
+    return r"$\left[\begin{matrix}" + body + r"\end{matrix}\right]$"
+
+
+def symmetry_weights() -> str:
+    """The course notes' 2-2-1 network before and after 500 steps on moons, from zeros, from
+    the constant 0.5 and from He normal (``experiments.symmetry`` at seed 0).
+
+    ``W1`` rows are inputs and columns hidden units, so twin units have equal columns."""
+    from functools import partial
+
+    from .experiments import symmetry
+
+    lines = [_row(["init", "", "W1 (column j: unit j)", "b1", "W2 (entry j: unit j)", "loss",
+                   "twins"]), _row(["---"] * 7)]
+    for label, scheme in (("zeros", "zeros"), ("constant 0.5", partial(init.constant, value=0.5)),
+                          ("he_normal", "he_normal")):
+        r = symmetry(scheme, rng=0)
+        for when, w, loss in (("before", r.before, r.losses[0]), ("after", r.after, r.losses[-1])):
+            lines.append(_row([f"`{label}`" if when == "before" else "", when, _matrix(w["W1"]),
+                               _matrix(w["b1"]), _matrix(w["W2"].T), f"{loss:.4f}",
+                               str(r.identical) if when == "after" else ""]))
+    return "\n".join(lines) + "\n"
+
+
+def wrong_fan_cases() -> str:
+    """Fans of four weights read the right way and a common wrong way (from ``compute_fans``),
+    and what the wrong fan does to He's standard deviation."""
+    cases = (
+        ("PyTorch `nn.Linear(4096, 256)` read as `x @ W`", (256, 4096), "(out, in)",
+         {"in_axis": 1, "out_axis": 0}, {}, "fan_in"),
+        ("3x3 conv, 64 to 128 channels, receptive field forgotten", (3, 3, 64, 128), "(kh, kw, in, out)",
+         {}, "channels", "fan_in"),
+        ("depthwise 3x3 conv, 64 channels, `groups=64`", (64, 1, 3, 3), "(out, in/groups, kh, kw)",
+         "depthwise", {"in_axis": 1, "out_axis": 0}, "fan_out"),
+        ("`ConvTranspose2d(128, 64, 4)`, stride 1", (128, 64, 4, 4), "(in, out, kh, kw)",
+         "transposed", {"in_axis": 1, "out_axis": 0}, "fan_in"),
+    )
+    lines = [_row(["case", "shape", "layout", "fans (in, out), right", "fans (in, out), as read",
+                   "He mode", "He std as read / right"]), _row(["---"] * 7)]
+    for label, shape, layout, right, wrong, mode in cases:
+        if right == "depthwise":
+            fi, fo = init.compute_fans(shape, in_axis=1, out_axis=0)
+            right_fans = (fi, fo // shape[0])  # each input channel feeds one output channel
+        elif right == "transposed":
+            k = shape[2] * shape[3]
+            right_fans = (shape[0] * k, shape[1] * k)  # stride 1: each output sees in_channels * k taps
+        else:
+            right_fans = init.compute_fans(shape, **right)
+        if wrong == "channels":
+            wrong_fans = (shape[-2], shape[-1])
+        else:
+            wrong_fans = init.compute_fans(shape, **wrong)
+        k = 0 if mode == "fan_in" else 1
+        ratio = math.sqrt(right_fans[k] / wrong_fans[k])
+        lines.append(_row([label, f"`{shape}`", f"`{layout}`", f"{right_fans}", f"{wrong_fans}", f"`{mode}`",
+                           f"{ratio:.3g}"]))
     return "\n".join(lines) + "\n"

@@ -1,0 +1,298 @@
+"""Each experiment's headline, checked at a fixed seed against numbers the test derives.
+
+Expected values come from theory (mean-field recursions, variance arguments, exact
+identities) computed here, never from an earlier run. Tolerances are stated next to them.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import pytest
+
+import weightinit
+from weightinit import experiments as ex
+
+SEED = 0
+WIDTH = 500  # the notebook's layer width, the default of activation_stats
+
+
+def mean_field_q(sigma_w2, depth, q1):
+    """q_1 = q1, q_l = variance_map(q_{l-1}) for a tanh network with sigma_b = 0."""
+    q = [q1]
+    for _ in range(depth - 1):
+        q.append(float(ex.variance_map(q[-1], math.sqrt(sigma_w2), 0.0)))
+    return np.array(q)
+
+
+def tanh_std(q):
+    """Std of tanh(z), z ~ N(0, q): sqrt(E[tanh(sqrt(q) z)^2]), as the mean is 0."""
+    return np.sqrt(ex.variance_map(q, 1.0, 0.0))
+
+
+# ------------------------------------------------------------- the notebook experiment
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return {
+        "small": ex.activation_stats("normal", rng=SEED),  # 0.01 * randn
+        "large": ex.activation_stats(functools.partial(weightinit.normal, std=1.0), rng=SEED),
+        "lecun": ex.activation_stats("lecun_normal", rng=SEED),  # randn / sqrt(fan_in)
+    }
+
+
+def test_notebook_shapes(notebook):
+    for stats in notebook.values():
+        assert stats.means.shape == stats.stds.shape == (10,)
+        assert [a.shape for a in stats.activations] == [(1000, WIDTH)] * 10
+        # Zero-mean weights and inputs: the means are zero up to sampling noise, far below the std.
+        assert np.all(np.abs(stats.means) < 0.05 * stats.stds)
+
+
+def test_small_init_collapses_geometrically(notebook):
+    stds = notebook["small"].stds
+    # tanh is the identity near 0, so each layer multiplies the std by 0.01 * sqrt(500).
+    ratio = 0.01 * math.sqrt(WIDTH)
+    np.testing.assert_allclose(stds[1:] / stds[:-1], ratio, rtol=0.05)
+    assert stds[-1] < 2 * ratio**10
+    # Mean field agrees layer by layer (finite-width drift stays below 3% over 10 layers).
+    np.testing.assert_allclose(stds, tanh_std(mean_field_q(WIDTH * 1e-4, 10, WIDTH * 1e-4)), rtol=0.03)
+
+
+def test_large_init_saturates(notebook):
+    stats = notebook["large"]
+    # Pre-activations have variance q = 500 * E[a^2] ~ 500: for large q,
+    # E[tanh(u)^2] = 1 - E[sech(u)^2] ~ 1 - 2 / sqrt(2 pi q), with error O(q^-3/2).
+    prev = np.concatenate([[1.0], stats.stds[:-1] ** 2])
+    predicted = np.sqrt(1 - 2 / np.sqrt(2 * np.pi * WIDTH * prev))
+    np.testing.assert_allclose(stats.stds, predicted, rtol=0.005)
+    assert np.ptp(stats.stds) < 0.01
+    # Most units sit at the rails: P(|tanh(u)| < 0.99) = P(|u| < atanh(0.99)) is about 10%.
+    for a, q in zip(stats.activations, WIDTH * prev):
+        inside = math.erf(math.atanh(0.99) / math.sqrt(2 * q))
+        assert np.mean(np.abs(a) > 0.99) == pytest.approx(1 - inside, abs=0.02)
+
+
+def test_lecun_init_decays_slowly_and_monotonically(notebook):
+    stds = notebook["lecun"].stds
+    ratios = stds[1:] / stds[:-1]
+    # Every layer shrinks the spread, by less each time: tanh(u) ~ u - u^3 / 3 loses a
+    # fraction of the variance that falls with the variance itself.
+    assert np.all((0.7 < ratios) & (ratios < 1))
+    assert ratios[-1] > ratios[0] + 0.1
+    np.testing.assert_allclose(stds, tanh_std(mean_field_q(1.0, 10, 1.0)), rtol=0.03)
+
+
+# ------------------------------------------------------------------ backward statistics
+
+
+@pytest.mark.parametrize(
+    "init, sigma_w2",
+    [
+        # Glorot and Bengio's "standard" init U(-1/sqrt(n), 1/sqrt(n)) has variance 1 / (3 n).
+        (lambda shape, rng=None: weightinit.uniform(shape, -1 / math.sqrt(shape[0]),
+                                                    1 / math.sqrt(shape[0]), rng=rng), 1 / 3),
+        ("glorot_uniform", 1.0),
+    ],
+)
+def test_backprop_gradients_follow_mean_field(init, sigma_w2):
+    stats = ex.gradient_stats(init, rng=SEED)
+    q = mean_field_q(sigma_w2, 5, sigma_w2)
+    # Var(dz_l) / Var(dz_{l+1}) = n Var(w) E[tanh'(z_l)^2] = chi_1 at the layer's variance.
+    ratios = stats.backprop_grad_vars[:-1] / stats.backprop_grad_vars[1:]
+    np.testing.assert_allclose(ratios, ex.chi_1(math.sqrt(sigma_w2), 0.0, q=q[:-1]), rtol=0.03)
+    assert stats.weight_grad_norms.shape == stats.weight_grad_vars.shape == (5,)
+
+
+def test_standard_init_vanishes_and_glorot_does_not():
+    standard = ex.gradient_stats(
+        lambda shape, rng=None: weightinit.uniform(shape, -1 / math.sqrt(shape[0]),
+                                                   1 / math.sqrt(shape[0]), rng=rng),
+        rng=SEED,
+    ).backprop_grad_vars
+    glorot = ex.gradient_stats("glorot_uniform", rng=SEED).backprop_grad_vars
+    # Each of 4 steps down shrinks the standard init's gradient by at least 3x (n Var(w) = 1/3,
+    # tanh' <= 1); 3% slack for sampling noise.
+    assert standard[-1] / standard[0] > 0.97 * 3**4
+    assert glorot[-1] / glorot[0] < 0.1 * standard[-1] / standard[0]
+
+
+# ----------------------------------------------------------------------------- symmetry
+
+
+def test_zero_init_is_a_trap():
+    result = ex.symmetry("zeros", rng=SEED)
+    assert result.identical
+    # Hidden ReLUs output 0 and get 0 gradient; balanced classes zero the output bias's too.
+    for name in ("W1", "b1", "W2"):
+        np.testing.assert_array_equal(result.after[name], 0.0)
+    np.testing.assert_allclose(result.losses, np.log(2), rtol=1e-12)
+
+
+def test_constant_init_keeps_hidden_units_identical():
+    result = ex.symmetry(functools.partial(weightinit.constant, value=0.5), rng=SEED)
+    assert result.identical
+    assert not np.array_equal(result.after["W1"], result.before["W1"])
+    assert result.losses[-1] < result.losses[0]
+
+
+def test_random_init_breaks_the_tie():
+    result = ex.symmetry("he_normal", rng=SEED)
+    assert not result.identical
+    assert not np.array_equal(result.before["W1"][:, 0], result.before["W1"][:, 1])
+    assert result.after["W1"].shape == (2, 2) and result.after["W2"].shape == (2, 1)
+
+
+# ----------------------------------------------------------------------------- training
+
+
+def test_training_curves():
+    curves = ex.training_curves(rng=SEED)
+    assert set(curves) == {"zeros", "normal", "he_normal"}
+    # Zero init: every gradient but the output bias's is 0, and balanced classes zero that one.
+    np.testing.assert_allclose(curves["zeros"], np.log(3), rtol=1e-9)
+    # Tiny init: the signal through two layers of std 0.01 is ~1e-4 of He's, so the loss
+    # stays within 1% of ln 3 for the first 50 steps while He has already halved it.
+    assert curves["normal"][50] > 0.99 * np.log(3)
+    assert curves["he_normal"][50] < 0.5 * np.log(3)
+    assert curves["he_normal"][-1] < curves["normal"][-1] < np.log(3)
+
+
+def test_training_curves_accept_labels():
+    curves = ex.training_curves({"tiny": "normal"}, steps=3, rng=SEED)
+    assert list(curves) == ["tiny"] and curves["tiny"].shape == (3,)
+
+
+def test_deep_relu_trains_under_he_and_stalls_under_glorot():
+    sweep = ex.depth_sweep(rng=SEED)
+    he, glorot = sweep.losses["he_normal"], sweep.losses["glorot_normal"]
+    assert he[-1] < 0.3 * he[0]
+    assert np.nanmin(glorot) > 0.95 * glorot[0]
+    # ReLU halves the second moment per layer; He doubles it back, Glorot (1/n here) does not:
+    # the std ratio after L layers is 2^(L/2). Allow half a power of 2 for finite width.
+    depth = len(sweep.stds["he_normal"])
+    log_ratio = np.log2(sweep.stds["he_normal"] / sweep.stds["glorot_normal"])
+    np.testing.assert_allclose(log_ratio, np.arange(1, depth + 1) / 2, atol=0.5)
+
+
+# ------------------------------------------------------------------ deep linear networks
+
+
+def test_orthogonal_jacobian_is_an_isometry_and_gaussian_is_not():
+    spectra = ex.jacobian_spectrum(rng=SEED)
+    orth, gauss = spectra["orthogonal"], spectra["lecun_normal"]
+    assert orth.shape == gauss.shape == (128,)
+    # A product of 32 orthogonal matrices is orthogonal; rounding grows like depth * eps.
+    np.testing.assert_allclose(orth, 1.0, atol=32 * 128 * np.finfo(float).eps)
+    assert gauss[0] > 2 and gauss[-1] < 1e-3 * gauss[0]
+
+
+def test_relu_jacobian_under_he_is_not_an_isometry():
+    s = ex.jacobian_spectrum(["he_normal"], activation="relu", rng=SEED)["he_normal"]
+    assert s[0] > 1 and s[-1] < 0.1
+
+
+def test_orthogonal_learning_time_stays_bounded_with_depth():
+    result = ex.learning_time(rng=SEED)
+    orth, gauss = result.steps["orthogonal"], result.steps["lecun_normal"]
+    assert np.all(np.isfinite(orth))
+    assert np.isnan(gauss[-1])  # the deepest Gaussian network misses the budget
+    assert np.nanmax(orth) < result.max_steps / 2
+
+
+# ------------------------------------------------------------------------ SELU and LSUV
+
+
+def test_selu_fixed_point():
+    result = ex.selu_fixed_point(rng=SEED)
+    assert result.variances[0] > 2  # the inputs start far away: mean 1, variance 4
+    # Finite width 500 leaves fluctuations of order sqrt(2 / 500) = 0.06 around (0, 1).
+    tail = slice(len(result.means) // 2, None)
+    assert np.all(np.abs(result.means[tail]) < 0.06)
+    assert np.all(np.abs(result.variances[tail] - 1) < 0.1)
+
+
+def test_lsuv_reaches_unit_variance():
+    result = ex.lsuv(rng=SEED)
+    assert len(result.weights) == len(result.variances) == 10
+    for history in result.variances:
+        assert abs(history[-1] - 1) < 0.1 and len(history) <= 11
+    # Orthogonal weights keep the variance and ReLU halves the second moment, so every layer
+    # after the first starts near 1/2 before LSUV rescales it.
+    np.testing.assert_allclose([h[0] for h in result.variances[1:]], 0.5, atol=0.1)
+
+
+def test_lsuv_respects_max_iter():
+    result = ex.lsuv(widths=[32] * 3, activation="tanh", max_iter=0, rng=SEED)
+    assert all(len(h) == 1 for h in result.variances)
+
+
+# ------------------------------------------------------------ mean field, edge of chaos
+
+
+def test_relu_mean_field_is_exact_at_he():
+    # E[relu(sqrt(q) z)^2] = q / 2 and E[relu'^2] = 1 / 2: sigma_w^2 = 2 is critical for any q.
+    assert float(ex.variance_map(3.0, math.sqrt(2), 0.0, "relu")) == pytest.approx(3.0, rel=1e-12)
+    assert float(ex.chi_1(math.sqrt(2), 0.0, "relu", q=3.0)) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_tanh_critical_point_at_zero_bias_is_sigma_w_one():
+    diagram = ex.edge_of_chaos()
+    assert diagram.chi_1.shape == diagram.q_star.shape == (len(diagram.sigma_b), len(diagram.sigma_w))
+    assert diagram.critical_sigma_w[0] == pytest.approx(1.0, abs=1e-3)
+    assert diagram.critical_sigma_b[0] == pytest.approx(0.0, abs=1e-3)
+    # Ordered below sigma_w = 1, chaotic above, on the sigma_b = 0 row.
+    row = diagram.chi_1[diagram.sigma_b == 0][0]
+    assert np.all(row[diagram.sigma_w < 0.95] < 1) and np.all(row[diagram.sigma_w > 1.05] > 1)
+    # Bisection on chi_1 - 1 finds the same point; above 1, chi_1 - 1 ~ (sigma_w^2 - 1)^2 / 3
+    # is so flat that the 500-step fixed point blurs the root by about 0.01.
+    lo, hi = 0.5, 2.0
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if ex.chi_1(mid, 0.0) < 1 else (lo, mid)
+    assert lo == pytest.approx(1.0, abs=0.02)
+
+
+def test_critical_line_is_where_chi_1_is_one():
+    diagram = ex.edge_of_chaos()
+    inside = (diagram.critical_sigma_b > 0.1) & (diagram.critical_sigma_w < 4)
+    assert inside.sum() > 10
+    # The line comes from q* directly; iterating the map at its points must give chi_1 = 1.
+    np.testing.assert_allclose(
+        ex.chi_1(diagram.critical_sigma_w[inside], diagram.critical_sigma_b[inside]), 1.0, atol=1e-6
+    )
+    # Larger sigma_b needs larger sigma_w to stay critical.
+    assert np.all(np.diff(diagram.critical_sigma_w) > 0)
+
+
+@pytest.mark.parametrize("sigma_w, sigma_b", [(1.5, 0.3), (0.8, 0.3)])
+def test_mean_field_matches_a_finite_network(sigma_w, sigma_b):
+    check = ex.mean_field_check(sigma_w, sigma_b, rng=SEED)
+    depth, width = 30, 500
+    assert check.q_theory.shape == check.q_empirical.shape == (depth,)
+    assert check.q_theory[0] == sigma_w**2 + sigma_b**2
+    # Each layer's q has a relative error of order sqrt(2 / width) = 6%; averaging the
+    # last 20 layers (after convergence) shrinks it by about sqrt(20). Allow 4 of those.
+    tail = slice(10, None)
+    rel = np.mean(check.q_empirical[tail]) / np.mean(check.q_theory[tail]) - 1
+    assert abs(rel) < 4 * math.sqrt(2 / width / 20)
+    assert check.chi_1_empirical == pytest.approx(check.chi_1_theory, rel=0.03)
+
+
+# ------------------------------------------------------------------------------ errors
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="activation must be one of .*'relu'"):
+        ex.activation_stats("lecun_normal", "swish", widths=[4])
+    with pytest.raises(ValueError, match="widths must be a non-empty"):
+        ex.activation_stats("lecun_normal", widths=[])
+    with pytest.raises(ValueError, match="widths must be a non-empty"):
+        ex.lsuv(widths=[4, 0])
+    with pytest.raises(TypeError, match="init must be a scheme name or a callable"):
+        ex.gradient_stats(0.01, widths=[4])
+    with pytest.raises(ValueError, match="activation must be one of"):
+        ex.variance_map(1.0, 1.0, 0.0, "sin")
