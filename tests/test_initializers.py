@@ -446,7 +446,16 @@ def test_sparse_zero_count_per_unit(shape, layout, sparsity):
     m = matrix_view(w, layout.get("out_axis", -1))
     rows = m.shape[0]
     assert rows == compute_fans(shape, **layout)[0]
-    np.testing.assert_array_equal(np.count_nonzero(m == 0, axis=0), math.ceil(sparsity * rows))
+    np.testing.assert_array_equal(np.count_nonzero(m == 0, axis=0), wi.initializers.n_zero(sparsity, rows))
+
+
+@pytest.mark.parametrize("rows", [10, 17, 22, 26, 43, 100, 4999])
+def test_sparse_keeps_exactly_the_requested_count_despite_float_noise(rows):
+    """sparsity = 1 - k/rows must keep exactly k weights per unit, for any rows."""
+    for keep in (1, 3, 7):
+        if keep < rows:
+            w = wi.sparse((rows, 4), 1 - keep / rows, 1.0, rng=0)
+            np.testing.assert_array_equal(np.count_nonzero(w, axis=0), keep)
 
 
 def test_sparse_zero_sets_are_uniform_and_independent():
@@ -454,7 +463,7 @@ def test_sparse_zero_sets_are_uniform_and_independent():
     rows, cols, sparsity = 50, 4000, 0.6
     zero = wi.sparse((rows, cols), sparsity, rng=10) == 0
     per_row = zero.mean(axis=1)
-    q = math.ceil(sparsity * rows) / rows
+    q = wi.initializers.n_zero(sparsity, rows) / rows
     # Each column's zero set is a uniform subset: a row is in it with probability q.
     assert np.all(np.abs(per_row - q) <= Z * math.sqrt(q * (1 - q) / cols))
     assert len({col.tobytes() for col in zero.T}) > cols - 5

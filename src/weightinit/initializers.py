@@ -47,6 +47,7 @@ __all__ = [
     "orthogonal",
     "identity",
     "sparse",
+    "n_zero",
     "pytorch_default",
 ]
 
@@ -237,16 +238,11 @@ def compute_fans(shape, in_axis: int = -2, out_axis: int = -1) -> tuple[int, int
 def gain(nonlinearity: str, param: float | None = None) -> float:
     """Recommended gain: the factor that keeps activations' scale through a layer.
 
-    ====================  =====================================
-    nonlinearity          gain
-    ====================  =====================================
-    linear, identity,     :math:`1`
-    conv*, sigmoid
-    tanh                  :math:`5/3`
-    relu                  :math:`\\sqrt{2}`
-    leaky_relu            :math:`\\sqrt{2 / (1 + s^2)}`, ``s = param`` (0.01)
-    selu                  :math:`3/4`
-    ====================  =====================================
+    - ``linear``, ``identity``, ``conv*``, ``sigmoid``: :math:`1`
+    - ``tanh``: :math:`5/3`
+    - ``relu``: :math:`\\sqrt{2}`
+    - ``leaky_relu``: :math:`\\sqrt{2 / (1 + s^2)}` with ``s = param`` (default 0.01)
+    - ``selu``: :math:`3/4`
 
     ReLU zeroes half of a symmetric input, halving its second moment, hence
     :math:`\\sqrt{2}`; a leaky ReLU of slope ``s`` keeps :math:`(1 + s^2)/2` of it.
@@ -1022,14 +1018,30 @@ def identity(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dty
     return out
 
 
+def n_zero(sparsity: float, rows: int) -> int:
+    """Number of zeroed incoming weights per unit in :func:`sparse`.
+
+    ``ceil(sparsity * rows)``, with the product rounded to 9 decimals so that float
+    noise (``0.7 * 10 == 7.000000000000001``) does not zero one weight too many.
+
+    Examples
+    --------
+    >>> n_zero(0.7, 10), n_zero(1 - 15 / 17, 17), n_zero(0.75, 10)
+    (7, 2, 8)
+    """
+    return math.ceil(round(sparsity * rows, 9))
+
+
 def sparse(
     shape, sparsity: float = 0.9, std: float = 0.01, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64
 ) -> np.ndarray:
     """Sparse Gaussian weights: each output unit keeps few nonzero incoming weights.
 
     Each output unit (column of the matrix view described in :func:`orthogonal`)
-    has ``ceil(sparsity * rows)`` of its incoming weights set to zero, chosen at
-    random; the others are drawn from :math:`\\mathcal{N}(0, \\text{std}^2)`.
+    has ``n_zero(sparsity, rows)`` = ``ceil(sparsity * rows)`` of its incoming
+    weights set to zero, chosen at random (the product is rounded to 9 decimals
+    first, so that ``sparsity=0.7`` of 10 rows zeroes 7, not 8 as float noise
+    would make PyTorch's ``sparse_`` do); the others are drawn from :math:`\\mathcal{N}(0, \\text{std}^2)`.
     Martens (2010) keeps about 15 nonzero incoming weights per unit, with
     unit variance, so that units differ even in wide layers.
 
@@ -1065,7 +1077,7 @@ def sparse(
     std = _check_positive("std", std)
     dtype = _check_dtype(dtype)
     gen = _as_generator(rng)
-    keep = rows - math.ceil(s * rows)
+    keep = rows - n_zero(s, rows)
     if keep == rows:
         return normal(shape, std, rng=gen, dtype=dtype)
     # Only the kept weights are drawn, a few output units at a time, straight into

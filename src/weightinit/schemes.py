@@ -166,7 +166,7 @@ def _fan(mode: str, fan_in: int, fan_out: int) -> float:
 
 
 def _sparse_variance(fan_in, fan_out, sparsity, std):
-    return (1 - math.ceil(sparsity * fan_in) / fan_in) * std**2
+    return (1 - init.n_zero(sparsity, fan_in) / fan_in) * std**2
 
 
 def _identity_mean(fan_in, fan_out, gain):
@@ -255,7 +255,7 @@ SCHEMES: dict[str, Scheme] = {
             r" \text{ conditioned on } \mu + a\sigma < W < \mu + b\sigma",
             variance_tex=r"\kappa_{a,b}^2\,\sigma^2",
             summary="A Gaussian with its tails cut off; the cut shrinks the standard deviation "
-            "(to 0.88 of the parent's at two standard deviations).",
+            "unless the variance is corrected for the cut.",
             suits=("transformers", "embeddings"),
             reference=None,
         ),
