@@ -18,6 +18,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from . import experiments
 from . import initializers as init
+from .figures import _COLORS, _figure
 
 __all__ = [
     "pitfall_depth_he_glorot",
@@ -32,18 +33,8 @@ __all__ = [
     "pitfall_wrong_fan_depth",
 ]
 
-_COLORS = ("#3f51b5", "#e65100", "#2e7d32", "#ad1457", "#00838f", "#6d4c41")
 _TINY = partial(init.normal, std=0.01)
 _LARGE = partial(init.normal, std=1.0)
-
-
-def _figure(ncols: int = 1, width: float = 6.4, height: float = 3.6) -> tuple[Figure, np.ndarray]:
-    fig = Figure(figsize=(width, height), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, ncols))
-    for ax in axes:
-        ax.grid(alpha=0.3)
-        ax.spines[["top", "right"]].set_visible(False)
-    return fig, axes
 
 
 def _grid(width: float = 8.4, height: float = 7.0) -> tuple[Figure, np.ndarray]:

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from . import experiments
 from . import initializers as init
+from .figures import _COLORS, _figure
 from .nn import activation, binary_cross_entropy, cross_entropy
 
 __all__ = [
@@ -29,16 +30,6 @@ __all__ = [
     "sparse_patterns",
 ]
 
-_COLORS = ("#3f51b5", "#e65100", "#2e7d32", "#ad1457", "#00838f", "#6d4c41")
-
-
-def _figure(ncols: int = 1, width: float = 6.4, height: float = 3.6) -> tuple[Figure, np.ndarray]:
-    fig = Figure(figsize=(width, height), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, ncols))
-    for ax in axes:
-        ax.grid(alpha=0.3)
-        ax.spines[["top", "right"]].set_visible(False)
-    return fig, axes
 
 
 # ------------------------------------------------------------------------ orthogonal
