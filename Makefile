@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 venv: $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --strict --dev-addr $(HOST)
+	SITE_URL=http://$(HOST)/ $(BIN)/mkdocs serve --strict --dev-addr $(HOST)
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
