@@ -1,9 +1,10 @@
 """MkDocs hooks: figures, formulas and tables from the library, MathJax served locally.
 
 - ``on_files`` renders every function listed in ``__all__`` of the figure modules
-  (``FIGURE_MODULES``) to ``figures/<name>.svg`` as a generated file (nothing is written into docs/), with a
-  cache keyed by the function's source and the library's code, and adds the
-  self-hosted MathJax bundle.
+  (``FIGURE_MODULES``) to ``figures/<name>.svg`` as a generated file (nothing is
+  written into docs/), with a cache keyed by the function's source and the
+  library's code, and adds the self-hosted MathJax bundle.
+- ``on_page_content`` logs how long each notebook took to execute.
 - ``on_page_markdown`` replaces directives such as ``[[formula: he_normal]]`` with
   text taken from the ``SCHEMES`` registry or ``weightinit.tables``.
 - ``on_post_page`` drops the CDN scripts mkdocs-jupyter writes into notebook pages.
@@ -48,12 +49,7 @@ def figure_functions() -> dict:
     """Every figure function by name, from all figure modules; names must be unique."""
     found = {}
     for module_name in FIGURE_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
+        module = importlib.import_module(module_name)
         for name in module.__all__:
             if name in found:
                 raise PluginError(f"figure {name!r} is defined in two figure modules")
