@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .initializers import _as_generator
+from .initializers import _as_generator, _check_choice
 from .schemes import get
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -73,11 +73,6 @@ negative side at 0.
 """
 
 
-def _check_choice(name, value, choices):
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{name} must be one of {sorted(choices)}; got {value!r}")
-
-
 def activation(name: str) -> tuple[Callable, Callable]:
     """Look up an activation and its derivative by name.
 
@@ -103,7 +98,7 @@ def activation(name: str) -> tuple[Callable, Callable]:
     >>> float(phi(np.float64(0.0))), float(dphi(np.float64(0.0)))
     (0.0, 1.0)
     """
-    _check_choice("activation", name, ACTIVATIONS)
+    _check_choice("activation", name, sorted(ACTIVATIONS))
     return ACTIVATIONS[name]
 
 
@@ -151,7 +146,7 @@ class Dense:
     activation: str = "linear"
 
     def __post_init__(self):
-        _check_choice("activation", self.activation, ACTIVATIONS)
+        _check_choice("activation", self.activation, sorted(ACTIVATIONS))
         self.W = np.asarray(self.W, dtype=np.float64)
         self.b = np.asarray(self.b, dtype=np.float64)
         if self.W.ndim != 2 or self.b.shape != (self.W.shape[1],):
@@ -543,7 +538,7 @@ def train(net: MLP, x, y, loss="mse", steps=300, lr=0.1, momentum=0.9, batch_siz
     >>> bool(history[-1] < 1e-3 * history[0])
     True
     """
-    _check_choice("loss", loss, LOSSES)
+    _check_choice("loss", loss, sorted(LOSSES))
     if int(steps) < 1 or lr <= 0 or not 0 <= momentum < 1:
         raise ValueError(
             f"need steps >= 1, lr > 0 and 0 <= momentum < 1; got {steps}, {lr}, {momentum}"
