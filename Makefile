@@ -41,7 +41,7 @@ site: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -m "not browser and not frameworks"
-	$(BIN)/pytest --codeblocks docs README.md
+	$(BIN)/pytest --codeblocks -m "not frameworks" docs README.md
 
 test-browser: site
 	$(BIN)/pytest -m browser
@@ -49,7 +49,7 @@ test-browser: site
 test-frameworks: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) $(FRAMEWORKS)
 	KERAS_BACKEND=torch $(BIN)/pytest -m frameworks
-	KERAS_BACKEND=torch $(BIN)/pytest --codeblocks docs README.md
+	KERAS_BACKEND=torch $(BIN)/pytest --codeblocks -m frameworks docs README.md
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_init.py

@@ -6,7 +6,8 @@
   library's code, and adds the self-hosted MathJax bundle.
 - ``on_page_content`` logs how long each notebook took to execute.
 - ``on_page_markdown`` replaces directives such as ``[[formula: he_normal]]`` with
-  text taken from the ``SCHEMES`` registry or ``weightinit.tables``.
+  text taken from the ``SCHEMES`` registry, ``weightinit.tables`` or
+  ``weightinit.values`` (numbers quoted in prose: ``[[value: name]]``).
 - ``on_post_page`` drops the CDN scripts mkdocs-jupyter writes into notebook pages.
 """
 
@@ -189,12 +190,16 @@ DIRECTIVE = re.compile(r"\[\[(?P<kind>[a-z]+):\s*(?P<arg>[\w.-]+)\s*\]\]")
 
 
 def _directive(kind: str, arg: str) -> str:
-    from weightinit import schemes, tables
+    from weightinit import schemes, tables, values
 
     if kind == "table":
         if arg not in tables.__all__:
             raise PluginError(f"unknown table {arg!r}; known: {', '.join(tables.__all__)}")
         return getattr(tables, arg)()
+    if kind == "value":
+        if arg not in values.__all__:
+            raise PluginError(f"unknown value {arg!r}; known: {', '.join(values.__all__)}")
+        return values.__dict__[arg]()
     s = schemes.scheme(arg)
     if kind == "formula":
         return f"\n$$\n{s.formula}\n$$\n"
@@ -210,7 +215,7 @@ def _directive(kind: str, arg: str) -> str:
         if s.reference is None:
             raise PluginError(f"scheme {arg!r} has no reference")
         return s.reference.markdown()
-    raise PluginError(f"unknown directive [[{kind}: ...]]; known: formula, variance, bound, summary, reference, table")
+    raise PluginError(f"unknown directive [[{kind}: ...]]; known: formula, variance, bound, summary, reference, table, value")
 
 
 def on_page_markdown(markdown, page, config, files):

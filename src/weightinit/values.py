@@ -1,0 +1,11 @@
+"""Numbers quoted in the pages' prose, computed from the library at build time.
+
+Each function takes no argument and returns the number as short Markdown text
+(units and rounding included). A page writes ``[[value: name]]``; the build
+calls the function and puts its text there, so a sentence can never keep a
+number the code no longer gives.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
