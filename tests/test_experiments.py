@@ -230,58 +230,6 @@ def test_lsuv_respects_max_iter():
     assert all(len(h) == 1 for h in result.variances)
 
 
-# ------------------------------------------------------------ mean field, edge of chaos
-
-
-def test_relu_mean_field_is_exact_at_he():
-    # E[relu(sqrt(q) z)^2] = q / 2 and E[relu'^2] = 1 / 2: sigma_w^2 = 2 is critical for any q.
-    assert float(ex.variance_map(3.0, math.sqrt(2), 0.0, "relu")) == pytest.approx(3.0, rel=1e-12)
-    assert float(ex.chi_1(math.sqrt(2), 0.0, "relu", q=3.0)) == pytest.approx(1.0, rel=1e-12)
-
-
-def test_tanh_critical_point_at_zero_bias_is_sigma_w_one():
-    diagram = ex.edge_of_chaos()
-    assert diagram.chi_1.shape == diagram.q_star.shape == (len(diagram.sigma_b), len(diagram.sigma_w))
-    assert diagram.critical_sigma_w[0] == pytest.approx(1.0, abs=1e-3)
-    assert diagram.critical_sigma_b[0] == pytest.approx(0.0, abs=1e-3)
-    # Ordered below sigma_w = 1, chaotic above, on the sigma_b = 0 row.
-    row = diagram.chi_1[diagram.sigma_b == 0][0]
-    assert np.all(row[diagram.sigma_w < 0.95] < 1) and np.all(row[diagram.sigma_w > 1.05] > 1)
-    # Bisection on chi_1 - 1 finds the same point; above 1, chi_1 - 1 ~ (sigma_w^2 - 1)^2 / 3
-    # is so flat that the 500-step fixed point blurs the root by about 0.01.
-    lo, hi = 0.5, 2.0
-    for _ in range(30):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if ex.chi_1(mid, 0.0) < 1 else (lo, mid)
-    assert lo == pytest.approx(1.0, abs=0.02)
-
-
-def test_critical_line_is_where_chi_1_is_one():
-    diagram = ex.edge_of_chaos()
-    inside = (diagram.critical_sigma_b > 0.1) & (diagram.critical_sigma_w < 4)
-    assert inside.sum() > 10
-    # The line comes from q* directly; iterating the map at its points must give chi_1 = 1.
-    np.testing.assert_allclose(
-        ex.chi_1(diagram.critical_sigma_w[inside], diagram.critical_sigma_b[inside]), 1.0, atol=1e-6
-    )
-    # Larger sigma_b needs larger sigma_w to stay critical.
-    assert np.all(np.diff(diagram.critical_sigma_w) > 0)
-
-
-@pytest.mark.parametrize("sigma_w, sigma_b", [(1.5, 0.3), (0.8, 0.3)])
-def test_mean_field_matches_a_finite_network(sigma_w, sigma_b):
-    check = ex.mean_field_check(sigma_w, sigma_b, rng=SEED)
-    depth, width = 30, 500
-    assert check.q_theory.shape == check.q_empirical.shape == (depth,)
-    assert check.q_theory[0] == sigma_w**2 + sigma_b**2
-    # Each layer's q has a relative error of order sqrt(2 / width) = 6%; averaging the
-    # last 20 layers (after convergence) shrinks it by about sqrt(20). Allow 4 of those.
-    tail = slice(10, None)
-    rel = np.mean(check.q_empirical[tail]) / np.mean(check.q_theory[tail]) - 1
-    assert abs(rel) < 4 * math.sqrt(2 / width / 20)
-    assert check.chi_1_empirical == pytest.approx(check.chi_1_theory, rel=0.03)
-
-
 # ------------------------------------------------------------------------------ errors
 
 
@@ -294,5 +242,3 @@ def test_bad_arguments():
         ex.lsuv(widths=[4, 0])
     with pytest.raises(TypeError, match="init must be a scheme name or a callable"):
         ex.gradient_stats(0.01, widths=[4])
-    with pytest.raises(ValueError, match="activation must be one of"):
-        ex.variance_map(1.0, 1.0, 0.0, "sin")

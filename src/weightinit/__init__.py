@@ -34,6 +34,15 @@ from .initializers import (
     xavier_uniform,
     zeros,
 )
+from .meanfield import (
+    chi_1,
+    correlation_map,
+    critical_sigma_w,
+    exact_gain,
+    fixed_point,
+    second_moment,
+    variance_map,
+)
 from .schemes import SCHEMES, Reference, Scheme, get, scheme
 
 __version__ = "0.1.0"
@@ -71,4 +80,11 @@ __all__ = [
     "xavier_normal",
     "xavier_uniform",
     "zeros",
+    "chi_1",
+    "correlation_map",
+    "critical_sigma_w",
+    "exact_gain",
+    "fixed_point",
+    "second_moment",
+    "variance_map",
 ]
