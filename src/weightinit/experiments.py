@@ -16,6 +16,7 @@ import numpy as np
 
 from .datasets import moons, spirals
 from .initializers import _as_generator
+
 # The mean-field functions live in weightinit.meanfield; they stay importable from here.
 from .meanfield import (  # noqa: F401
     EdgeOfChaos,

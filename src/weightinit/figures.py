@@ -9,6 +9,7 @@ code gives the same bytes.
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -18,6 +19,7 @@ from .tables import variance_scaling_triples
 
 __all__ = [
     "constant_init_symmetry",
+    "exact_gain_by_q",
     "gain_depth",
     "glorot_compromise",
     "he_relu_depth",
@@ -350,4 +352,25 @@ def variance_scaling_stds() -> Figure:
     ax.bar(0, 0, color="0.8", hatch="//", edgecolor="white", label="uniform (hatched)")
     ax.set_ylim(0, 1.3 * max(np.sqrt(scale / fans[mode]) for _, scale, mode, _ in triples))
     ax.legend(frameon=False, fontsize=8, loc="upper left", ncols=3)
+    return fig
+
+
+def exact_gain_by_q() -> Figure:
+    """The second-moment gain ``meanfield.exact_gain`` of each activation against the
+    pre-activation variance q it keeps, with relu's sqrt(2) and linear's 1 for reference."""
+    from .meanfield import exact_gain
+
+    fig, (ax,) = _figure(height=4.2)
+    q = np.geomspace(1e-2, 1e2, 81)
+    names = ("tanh", "sigmoid", "selu", "elu", "gelu", "silu", "softplus", "mish")
+    for k, name in enumerate(names):
+        ax.semilogx(q, [exact_gain(name, v) for v in q], color=f"C{k}", lw=1.6, label=name)
+    for g, label in ((math.sqrt(2), r"relu, $\sqrt{2}$"), (1.0, "linear, 1")):
+        ax.axhline(g, color="0.3", ls="--", lw=1)
+        ax.annotate(label, (q[-1], g), xytext=(-4, 3), textcoords="offset points", ha="right",
+                    fontsize=8, color="0.3")
+    ax.axvline(1.0, color="0.6", lw=0.8)
+    ax.set(xlabel="pre-activation variance $q$", ylabel="exact gain $g(q)$", ylim=(0, 4),
+           title=r"$g^2 = q \,/\, \mathbb{E}[\phi(u)^2]$, $u \sim \mathcal{N}(0, q)$")
+    ax.legend(ncols=4, fontsize=8, loc="upper center")
     return fig

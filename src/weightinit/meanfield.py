@@ -161,7 +161,7 @@ def _resolve(activation, param, derivative=False, argname="activation") -> Calla
                              "with a callable")
         return lambda u: np.asarray(activation(u), dtype=np.float64)
     if not isinstance(activation, str):
-        raise ValueError(f"{argname} must be one of {', '.join(map(repr, ACTIVATIONS))} or a "
+        raise TypeError(f"{argname} must be one of {', '.join(map(repr, ACTIVATIONS))} or a "
                          f"callable; got {activation!r}")
     _check_choice(argname, activation, ACTIVATIONS)
     p = _param(activation, param)
@@ -299,6 +299,9 @@ def exact_gain(nonlinearity, q=1.0, param=None) -> float:
     ValueError
         For an unknown name (the message lists `ACTIVATIONS`), ``q <= 0`` or not finite,
         or a `param` that does not apply or is not finite.
+    TypeError
+        For a `nonlinearity` that is neither a string nor a callable, or a `q` or `param`
+        that is not a real number.
 
     Examples
     --------

@@ -14,7 +14,7 @@ import numpy as np
 from . import initializers as init
 from .schemes import SCHEMES
 
-__all__ = ["gains", "schemes", "symmetry_weights", "truncation", "variance_scaling_family", "wrong_fan_cases"]
+__all__ = ["exact_gains", "gains", "schemes", "symmetry_weights", "truncation", "variance_scaling_family", "wrong_fan_cases"]
 
 
 def _row(cells) -> str:
@@ -216,4 +216,30 @@ def wrong_fan_cases() -> str:
         ratio = math.sqrt(right_fans[k] / wrong_fans[k])
         lines.append(_row([label, f"`{shape}`", f"`{layout}`", f"{right_fans}", f"{wrong_fans}", f"`{mode}`",
                            f"{ratio:.3g}"]))
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------- architectures
+
+
+def exact_gains() -> str:
+    """The second-moment gain of every activation ``meanfield.exact_gain`` knows, at ``q = 1``,
+    beside PyTorch's ``calculate_gain`` (``weightinit.gain`` mirrors it) where it has the name."""
+    from .meanfield import ACTIVATIONS, _TABLE, exact_gain, second_moment
+
+    lines = [
+        _row(["activation", "`param`", "$\\mathbb{E}[\\phi(z)^2]$", "exact gain $g$", "$g^2$",
+              "PyTorch `calculate_gain`", "PyTorch / exact"]),
+        _row(["---"] * 7),
+    ]
+    for name in ACTIVATIONS:
+        default = _TABLE[name][2]
+        g = exact_gain(name)
+        if name in init.NONLINEARITIES:
+            theirs = init.gain(name)
+            torch_cells = [f"{theirs:.4f}", f"{theirs / g:.3f}"]
+        else:
+            torch_cells = ["none (raises)", ""]
+        lines.append(_row([f"`{name}`", "" if default is None else f"{default:g}",
+                           f"{second_moment(name):.4f}", f"{g:.4f}", f"{g * g:.4f}", *torch_cells]))
     return "\n".join(lines) + "\n"
