@@ -11,6 +11,7 @@ from scipy import integrate
 
 import weightinit as wi
 from weightinit import meanfield as mf
+from weightinit import values
 
 SEED = 0
 QS = (1e-6, 1e-2, 1.0, 10.0, 1e4)
@@ -141,6 +142,7 @@ def test_lecun_tanh_constants_and_variance():
     x_max = x[np.argmax(np.abs(second))]
     assert x_max == pytest.approx(1.5 * math.atanh(1 / math.sqrt(3)), abs=2e-4)
     assert abs(x_max - 1) < 0.02
+    assert values.lecun_tanh_curvature_peak() == f"{x_max:.3f}"
     # It does not keep unit variance under LeCun normal weights (sigma_w = 1, no bias).
     q1 = float(wi.variance_map(1.0, 1.0, 0.0, mf.lecun_tanh))
     assert q1 == pytest.approx(adaptive(lambda u: mf.lecun_tanh(u) ** 2, 1.0), rel=1e-10)
@@ -253,3 +255,17 @@ def test_fixed_point_matches_a_wide_deep_network(activation, sigma_w, sigma_b):
     # Layers 16-30, after convergence: relative standard error about sqrt(2 / width / 15).
     rel = np.mean(check.q_empirical[15:]) / q_star - 1
     assert abs(rel) < 4 * math.sqrt(2 / width / 15)
+
+
+def test_quoted_values_are_the_library_s():
+    assert values.gelu_gain() == f"{wi.exact_gain('gelu'):.2f}" == "1.53"
+    assert values.silu_gain() == f"{wi.exact_gain('silu'):.2f}" == "1.68"
+    # The scaled tanh: one step from q = 1 under LeCun normal, then its fixed point.
+    assert float(values.lecun_tanh_unit_input()) == pytest.approx(
+        adaptive(lambda u: mf.lecun_tanh(u) ** 2, 1.0), abs=5e-4)
+    assert float(values.lecun_tanh_fixed_point()) < float(values.lecun_tanh_unit_input()) < 1
+    # PyTorch's 5/3 lets tanh's variance settle above 1; chaotic either way (chi_1 > 1).
+    assert float(values.tanh_fixed_point_at_five_thirds()) > 1
+    assert float(values.tanh_chi_1_at_five_thirds()) > float(values.tanh_chi_1_at_exact_gain()) > 1
+    # PyTorch's 3/4 for SELU collapses the variance far below Klambauer et al.'s q = 1.
+    assert float(values.selu_fixed_point_at_three_quarters()) < 0.1
