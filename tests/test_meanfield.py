@@ -38,6 +38,17 @@ def test_quadrature_matches_adaptive_quadrature(name, q):
         assert float(mf.expect(f, q)) == pytest.approx(adaptive(f, q), rel=1e-10)
 
 
+def test_gauss_hermite_would_not_do():
+    # The claim in expect's docstring: 300 Gauss-Hermite nodes miss E[tanh'(u)^2] at q = 20
+    # by 0.4%, where the split composite rule agrees with adaptive quadrature to 1e-10.
+    x, w = np.polynomial.hermite_e.hermegauss(300)
+    dtanh2 = lambda u: (1 - np.tanh(u) ** 2) ** 2
+    hermite = dtanh2(math.sqrt(20) * x) @ w / math.sqrt(2 * math.pi)
+    exact = adaptive(dtanh2, 20.0)
+    assert round(abs(hermite / exact - 1), 3) == 0.004
+    assert float(mf.expect(dtanh2, 20.0)) == pytest.approx(exact, rel=1e-10)
+
+
 def test_quadrature_is_exact_for_gaussian_moments():
     # E[u^(2k)] = q^k (2k - 1)!!, polynomials times the density: only the cut at |z| = 12 errs.
     for k, double_factorial in ((1, 1), (2, 3), (3, 15), (4, 105)):
@@ -186,6 +197,17 @@ def test_tanh_boundary_starts_at_sigma_w_one_and_rises_with_sigma_b():
     np.testing.assert_allclose(wi.chi_1(sigma_w, sigma_b), 1.0, atol=1e-9)
     # sigma_b^2 = 0.05 (the value of Schoenholz et al.'s Fig. 1): about 1.33.
     assert round(float(sigma_w[1]), 2) == 1.33
+
+
+def test_boundary_for_other_activations_is_where_chi_1_is_one_or_an_error():
+    for name in ("sigmoid", "elu", "selu"):
+        sigma_w = wi.critical_sigma_w(0.3, name)
+        assert float(wi.chi_1(sigma_w, 0.3, name)) == pytest.approx(1.0, abs=1e-9)
+    # GELU's critical point at sigma_b = 0.3 needs sigma_w^2 > 2, where its variance runs off.
+    with pytest.raises(ValueError, match="does not reach"):
+        wi.critical_sigma_w(0.3, "gelu")
+    with pytest.raises(ValueError, match="no point of the 'softplus' critical line"):
+        wi.critical_sigma_w(0.3, "softplus")
 
 
 def test_edge_of_chaos_grid_and_line():

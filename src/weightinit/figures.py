@@ -9,7 +9,6 @@ code gives the same bytes.
 from __future__ import annotations
 
 import itertools
-import math
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -365,7 +364,7 @@ def exact_gain_by_q() -> Figure:
     names = ("tanh", "sigmoid", "selu", "elu", "gelu", "silu", "softplus", "mish")
     for k, name in enumerate(names):
         ax.semilogx(q, [exact_gain(name, v) for v in q], color=f"C{k}", lw=1.6, label=name)
-    for g, label in ((math.sqrt(2), r"relu, $\sqrt{2}$"), (1.0, "linear, 1")):
+    for g, label in ((np.sqrt(2), r"relu, $\sqrt{2}$"), (1.0, "linear, 1")):
         ax.axhline(g, color="0.3", ls="--", lw=1)
         ax.annotate(label, (q[-1], g), xytext=(-4, 3), textcoords="offset points", ha="right",
                     fontsize=8, color="0.3")

@@ -3,7 +3,7 @@
 A wide random network with weights ``N(0, sigma_w^2 / fan_in)`` and biases ``N(0, sigma_b^2)``
 has Gaussian pre-activations whose variance ``q`` follows the variance map of Poole et al.
 (2016, Eq. 3); a perturbation (or a gradient) grows by ``chi_1`` per layer at its fixed
-point (Poole et al. 2016, Eq. 7; Schoenholz et al. 2017, §3). Every expectation here is
+point (Poole et al. 2016, Eq. 7; Schoenholz et al. 2017, §5). Every expectation here is
 ``E[f(sqrt(q) z)]`` with ``z ~ N(0, 1)``, computed by one quadrature rule (see `expect`).
 
 Activations are named (see `ACTIVATIONS`); the functions that need only ``phi`` also accept
@@ -152,7 +152,7 @@ def _param(name: str, param):
 
 def _resolve(activation, param, derivative=False, argname="activation") -> Callable:
     """The elementwise function ``phi`` (or ``phi'``) for a name or a callable."""
-    if callable(activation) and not isinstance(activation, str):
+    if callable(activation):
         if derivative:
             raise TypeError(f"this quantity needs phi', so {argname} must be one of "
                             f"{', '.join(map(repr, ACTIVATIONS))}; got a callable")
@@ -201,8 +201,8 @@ def expect(f, q=1.0):
     every activation in `ACTIVATIONS` it agrees with adaptive quadrature to better than
     1e-10 relative for ``q`` from 1e-6 to 1e4 (``tests/test_meanfield.py``).
     Gauss-Hermite rules, exact for polynomials, converge only algebraically across a
-    kink, and slowly when ``sqrt(q)`` is large: 300 nodes are 0.2% off for tanh at
-    ``q = 20``.
+    kink, and slowly when ``sqrt(q)`` is large: with 300 nodes, ``E[tanh'(u)^2]`` at
+    ``q = 20`` is 0.4% off.
 
     Parameters
     ----------
@@ -403,7 +403,7 @@ def chi_1(sigma_w, sigma_b, activation="tanh", q=None, param=None):
 
     ``chi_1 < 1`` is the ordered phase (gradients vanish), ``chi_1 > 1`` the chaotic phase
     (they explode); ``chi_1 = 1`` is the edge of chaos (Poole et al. 2016, Eq. 7;
-    Schoenholz et al. 2017, §3 and §4). It is also the slope of `correlation_map` at
+    Schoenholz et al. 2017, §5). It is also the slope of `correlation_map` at
     ``c = 1``.
 
     Parameters
@@ -489,7 +489,7 @@ def critical_sigma_w(sigma_b, activation="tanh", param=None):
     """The order-to-chaos boundary: the ``sigma_w`` at which ``chi_1 = 1`` for a given ``sigma_b``.
 
     Along the boundary ``q*`` fixes both scales: ``sigma_w^2 = 1 / E[phi'(sqrt(q*) z)^2]`` and
-    ``sigma_b^2 = q* - sigma_w^2 E[phi(sqrt(q*) z)^2]`` (Schoenholz et al. 2017, §3). This
+    ``sigma_b^2 = q* - sigma_w^2 E[phi(sqrt(q*) z)^2]`` (Poole et al. 2016, §2). This
     solves the second equation for ``q*`` by bisection on ``log q*`` in [1e-12, 1e4]. For
     ``linear``, ``relu`` and ``leaky_relu`` ``E[phi'^2]`` does not depend on ``q`` and the
     boundary is the vertical line ``sigma_w = 1 / sqrt(E[phi'^2])``.
@@ -510,8 +510,10 @@ def critical_sigma_w(sigma_b, activation="tanh", param=None):
     Raises
     ------
     ValueError
-        If `sigma_b` is negative or the boundary has no point with ``q*`` in the range
-        searched for it.
+        If `sigma_b` is negative, if the boundary has no point with ``q*`` in the range
+        searched for it, or if that ``q*`` is not where `fixed_point` goes from ``q = 1``
+        (for ``gelu`` and ``silu`` the variance grows without bound once
+        ``sigma_w^2 > 2``).
 
     Examples
     --------
@@ -529,7 +531,9 @@ def critical_sigma_w(sigma_b, activation="tanh", param=None):
     lo, hi = np.full(sb.shape, math.log(1e-12)), np.full(sb.shape, math.log(1e4))
     b_lo = _sigma_b2_on_critical_line(np.exp(lo), activation, param)[1]
     b_hi = _sigma_b2_on_critical_line(np.exp(hi), activation, param)[1]
-    target = sb**2
+    # For phi(0) = 0 (tanh), sigma_b = 0 is the q* -> 0 end of the line, sigma_w = 1 / |phi'(0)|,
+    # where sigma_b^2(q) vanishes to within rounding: take the bracket's lower end for it.
+    target = np.where((sb == 0) & (np.abs(b_lo) < 1e-20), b_lo, sb**2)
     if np.any((target - b_lo) * (target - b_hi) > 0):
         raise ValueError(f"no point of the {activation!r} critical line has sigma_b = {sigma_b!r} "
                          "with q* in [1e-12, 1e4]")
@@ -539,7 +543,17 @@ def critical_sigma_w(sigma_b, activation="tanh", param=None):
         above = _sigma_b2_on_critical_line(np.exp(mid), activation, param)[1] > target
         go_left = above == rising
         hi, lo = np.where(go_left, mid, hi), np.where(go_left, lo, mid)
-    return np.sqrt(_sigma_b2_on_critical_line(np.exp((lo + hi) / 2), activation, param)[0])
+    q_star = np.exp((lo + hi) / 2)
+    sigma_w = np.sqrt(_sigma_b2_on_critical_line(q_star, activation, param)[0])
+    # The point is only a boundary if the network goes there: the variance map, iterated
+    # from q = 1 as `chi_1` does, must reach this q* (it runs off to infinity instead for
+    # gelu or silu once sigma_w^2 > 2). At the q* -> 0 end convergence is too slow to check.
+    check = target != b_lo
+    reached = fixed_point(sigma_w[check], sb[check], activation, param=param)
+    if not np.allclose(reached, q_star[check], rtol=1e-6):
+        raise ValueError(f"the {activation!r} critical point for sigma_b = {sigma_b!r} has a fixed "
+                         "point that iterating the variance map from q = 1 does not reach")
+    return sigma_w
 
 
 # ------------------------------------------------------------------ phase diagram and check

@@ -225,7 +225,7 @@ def wrong_fan_cases() -> str:
 def exact_gains() -> str:
     """The second-moment gain of every activation ``meanfield.exact_gain`` knows, at ``q = 1``,
     beside PyTorch's ``calculate_gain`` (``weightinit.gain`` mirrors it) where it has the name."""
-    from .meanfield import ACTIVATIONS, _TABLE, exact_gain, second_moment
+    from .meanfield import _TABLE, ACTIVATIONS, exact_gain, second_moment
 
     lines = [
         _row(["activation", "`param`", "$\\mathbb{E}[\\phi(z)^2]$", "exact gain $g$", "$g^2$",
