@@ -167,3 +167,21 @@ def test_weightnorm_init_standardizes_a_batch():
     assert np.allclose(y.std(axis=0), 1.0)
     with pytest.raises(ValueError, match="n_samples"):
         arch.weightnorm_init(np.ones(3), 2)
+
+
+def test_attention_logits_unit_with_scaling_and_sqrt_dk_without():
+    d_k, n = 64, 256
+    scaled = arch.attention_logit_std(d_k=d_k, n_tokens=n)
+    raw = arch.attention_logit_std(d_k=d_k, n_tokens=n, scale=False)
+    # About n^2 / 2 distinct, weakly dependent pairs but only d_k random directions per head:
+    # the std is an average over d_k products, so its relative error is about 1/sqrt(d_k).
+    tol = 4 / math.sqrt(d_k)
+    assert scaled == pytest.approx(1.0, rel=tol)
+    assert raw / scaled == pytest.approx(math.sqrt(d_k))
+
+
+def test_t5_folds_the_logit_scale_into_the_query_init():
+    d_model, d_kv = 512, 64
+    t5 = arch.attention_logit_std(d_model, d_kv, q_std=(d_model * d_kv) ** -0.5, k_std=d_model**-0.5,
+                                  scale=False)
+    assert t5 == pytest.approx(1.0, rel=4 / math.sqrt(d_kv))

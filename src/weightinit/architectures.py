@@ -16,6 +16,7 @@ from .initializers import glorot_normal, normal, orthogonal
 
 __all__ = [
     "CoordinateCheck",
+    "attention_logit_std",
     "MUP_RULES",
     "UpdateSize",
     "chrono_bias",
@@ -111,6 +112,38 @@ def residual_stream_std(depth: int = 48, width: int = 128, std: float = 0.02,
             x = x + _gelu(layer_norm(x) @ w_in) @ w_out
         stds.append(x.std())
     return np.asarray(stds)
+
+
+def attention_logit_std(d_model: int = 512, d_k: int = 64, q_std: float | None = None,
+                        k_std: float | None = None, scale: bool = True, n_tokens: int = 256,
+                        rng=0) -> float:
+    """Std of one head's attention logits ``q . k`` at initialization.
+
+    Tokens are ``N(0, 1)`` vectors of size ``d_model`` (a normalized stream). ``W_q`` and
+    ``W_k`` are ``(d_model, d_k)`` normal with the given stds (default ``1/sqrt(d_model)``,
+    which gives ``q`` and ``k`` unit-variance entries); with ``scale`` the logits are divided
+    by ``sqrt(d_k)`` as in Vaswani et al. (2017, §3.2.1, Eq. 1).
+
+    Returns
+    -------
+    float
+        The std over all ``n_tokens^2`` query-key pairs.
+
+    Examples
+    --------
+    >>> round(attention_logit_std(scale=False) / attention_logit_std(scale=True))
+    8
+    """
+    d_model = _positive_int("d_model", d_model)
+    d_k = _positive_int("d_k", d_k)
+    gen = np.random.default_rng(rng)
+    q_std = 1 / math.sqrt(d_model) if q_std is None else q_std
+    k_std = 1 / math.sqrt(d_model) if k_std is None else k_std
+    x = gen.standard_normal((n_tokens, d_model))
+    q = x @ normal((d_model, d_k), std=q_std, rng=gen)
+    k = x @ normal((d_model, d_k), std=k_std, rng=gen)
+    logits = q @ k.T
+    return float(logits.std() / (math.sqrt(d_k) if scale else 1.0))
 
 
 def deepnorm(n_layers: int, architecture: str = "decoder", m_layers: int | None = None) -> tuple[float, float]:
@@ -281,7 +314,7 @@ def coordinate_check(parametrization: str = "sp", widths=(64, 128, 256, 512, 102
     hidden layers of ``width`` units and one output, trained on the squared error against
     fixed random targets. Initialization variances and learning rates per layer type follow
     `MUP_RULES`. Under ``sp`` the change of the outputs after a few steps grows with width;
-    under ``mup`` it does not (the "coordinate check" of Yang et al. 2022, §D.1).
+    under ``mup`` it does not: the "coordinate check" of Yang et al. (2022).
 
     Parameters
     ----------
@@ -453,7 +486,7 @@ def gate_singular_values(hidden: int = 64, gates: int = 4, per_gate: bool = True
 def chrono_bias(hidden: int, t_max: float, rng=None) -> tuple[np.ndarray, np.ndarray]:
     """Chrono initialization of an LSTM's forget and input gate biases.
 
-    Tallec & Ollivier (2018, §4): ``b_f = log(U(1, t_max - 1))`` and ``b_i = -b_f``, so
+    Tallec & Ollivier (2018): ``b_f = log(U(1, t_max - 1))`` and ``b_i = -b_f``, so
     that the gates' characteristic forgetting times spread over ``[1, t_max]``.
 
     Returns

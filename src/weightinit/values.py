@@ -8,4 +8,11 @@ number the code no longer gives.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+__all__ = ["bert_truncated_std"]
+
+
+def bert_truncated_std() -> str:
+    """Std of BERT's weights: 0.02 times the std of N(0, 1) cut at +-2."""
+    from .initializers import TRUNCATED_STD
+
+    return f"{0.02 * TRUNCATED_STD:.4f}"
