@@ -14,7 +14,20 @@ import numpy as np
 from . import initializers as init
 from .schemes import SCHEMES
 
-__all__ = ["exact_gains", "gains", "schemes", "symmetry_weights", "truncation", "variance_scaling_family", "wrong_fan_cases"]
+__all__ = [
+    "deepnorm_constants",
+    "exact_gains",
+    "gains",
+    "gate_blocks",
+    "mha_fused_fans",
+    "mup_rules",
+    "schemes",
+    "symmetry_weights",
+    "transformer_std_scale",
+    "truncation",
+    "variance_scaling_family",
+    "wrong_fan_cases",
+]
 
 
 def _row(cells) -> str:
@@ -242,4 +255,69 @@ def exact_gains() -> str:
             torch_cells = ["none (raises)", ""]
         lines.append(_row([f"`{name}`", "" if default is None else f"{default:g}",
                            f"{second_moment(name):.4f}", f"{g:.4f}", f"{g * g:.4f}", *torch_cells]))
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ architectures
+
+
+def transformer_std_scale() -> str:
+    """The fixed std 0.02 against 1/sqrt(d), the LeCun std of a d-wide layer, at common widths."""
+    lines = [_row(["width d", "LeCun std 1/√d", "0.02 · √d (0.02 in LeCun units)"]), _row(["---"] * 3)]
+    for d in (512, 768, 1024, 1600, 4096, 12288):
+        lines.append(_row([str(d), f"{1 / math.sqrt(d):.4f}", f"{0.02 * math.sqrt(d):.2f}"]))
+    return "\n".join(lines) + "\n"
+
+
+def mha_fused_fans() -> str:
+    """Fans and Xavier-uniform bounds of PyTorch's fused (3d, d) input projection against
+    three separate (d, d) projections."""
+    lines = [_row(["d", "matrix", "fan_in", "fan_out", "bound √(6/(fan_in + fan_out))", "std"]),
+             _row(["---"] * 6)]
+    for d in (512, 1024):
+        for label, (fan_out, fan_in) in (("fused `in_proj_weight` (3d, d)", (3 * d, d)),
+                                         ("separate q, k or v (d, d)", (d, d))):
+            fi, fo = init.compute_fans((fan_out, fan_in), in_axis=1, out_axis=0)
+            bound = math.sqrt(6 / (fi + fo))
+            lines.append(_row([str(d), label, str(fi), str(fo), f"{bound:.5f}", f"{bound / math.sqrt(3):.5f}"]))
+    return "\n".join(lines) + "\n"
+
+
+def deepnorm_constants() -> str:
+    """DeepNorm's alpha and beta for decoder-only (and encoder-only) stacks of N layers."""
+    from .architectures import deepnorm
+
+    lines = [_row(["layers N", "alpha = (2N)^(1/4)", "beta = (8N)^(-1/4)"]), _row(["---"] * 3)]
+    for n in (6, 12, 24, 48, 100, 1000):
+        alpha, beta = deepnorm(n)
+        lines.append(_row([str(n), f"{alpha:.3f}", f"{beta:.3f}"]))
+    return "\n".join(lines) + "\n"
+
+
+def mup_rules() -> str:
+    """Initialization variance and SGD learning rate per layer type, SP against muP."""
+    from .architectures import MUP_RULES
+
+    variance = {1.0: "1/fan_in", "1/fan_in": "1/fan_in²"}
+    rate = {1.0: "η", "fan_out": "η · fan_out", "1/fan_in": "η / fan_in"}
+
+    lines = [_row(["layer", "SP: init variance", "SP: SGD lr", "muP: init variance", "muP: SGD lr"]),
+             _row(["---"] * 5)]
+    for kind in ("input", "hidden", "output"):
+        sp, mup = MUP_RULES["sp"][kind], MUP_RULES["mup"][kind]
+        lines.append(_row([kind, variance[sp[0]], rate[sp[1]], variance[mup[0]], rate[mup[1]]]))
+    return "\n".join(lines) + "\n"
+
+
+def gate_blocks() -> str:
+    """Singular values of each gate's (h, h) block of an LSTM recurrent kernel (h, 4h):
+    one orthogonal draw for the whole kernel against one per gate."""
+    from .architectures import gate_singular_values
+
+    h = 64
+    lines = [_row(["recurrent kernel (64, 256)", "gate", "smallest σ", "median σ", "largest σ"]),
+             _row(["---"] * 5)]
+    for label, per_gate in (("one `orthogonal` draw (Keras)", False), ("orthogonal per gate", True)):
+        for gate, s in zip(("input", "forget", "cell", "output"), gate_singular_values(h, per_gate=per_gate)):
+            lines.append(_row([label, gate, f"{s.min():.3f}", f"{np.median(s):.3f}", f"{s.max():.3f}"]))
     return "\n".join(lines) + "\n"

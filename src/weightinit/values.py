@@ -12,7 +12,8 @@ import math
 
 from . import meanfield as mf
 
-__all__: list[str] = [
+__all__ = [
+    "bert_truncated_std",
     "gelu_gain",
     "lecun_tanh_at_one",
     "lecun_tanh_curvature_peak",
@@ -89,3 +90,10 @@ def tanh_chi_1_at_exact_gain() -> str:
 def selu_fixed_point_at_three_quarters() -> str:
     """Where SELU's pre-activation variance settles under PyTorch's gain 3/4 and no bias."""
     return f"{float(mf.fixed_point(0.75, 0.0, 'selu')):.3f}"
+
+
+def bert_truncated_std() -> str:
+    """Std of BERT's weights: 0.02 times the std of N(0, 1) cut at +-2."""
+    from .initializers import TRUNCATED_STD
+
+    return f"{0.02 * TRUNCATED_STD:.4f}"

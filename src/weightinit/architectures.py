@@ -1,0 +1,551 @@
+"""Initialization in modern architectures: transformers, width scaling and recurrent nets.
+
+Small, exact NumPy versions of the experiments behind the Architectures pages. Each one
+runs in about a second at its defaults and returns plain arrays or dataclasses that the
+figures and tables only lay out. The layout is ``x @ W`` throughout.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .initializers import glorot_normal, normal, orthogonal
+
+__all__ = [
+    "CoordinateCheck",
+    "attention_logit_std",
+    "MUP_RULES",
+    "UpdateSize",
+    "chrono_bias",
+    "coordinate_check",
+    "deepnorm",
+    "gate_singular_values",
+    "layer_norm",
+    "residual_stream_std",
+    "rnn_gradient_norm",
+    "update_size",
+    "weightnorm_init",
+]
+
+
+def _positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive int; got {value!r}")
+    return int(value)
+
+
+def _gelu(z):
+    return 0.5 * z * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (z + 0.044715 * z**3)))
+
+
+def layer_norm(x, eps: float = 1e-5):
+    """Normalize each row of ``x`` to zero mean and unit variance (no gain or bias).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = layer_norm(np.array([[1.0, 2.0, 3.0]]))
+    >>> bool(np.allclose(y.mean(), 0.0)), bool(np.isclose(y.var(), 1.0, rtol=1e-4))
+    (True, True)
+    """
+    x = np.asarray(x, dtype=np.float64)
+    mu = x.mean(axis=-1, keepdims=True)
+    var = x.var(axis=-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps)
+
+
+# ------------------------------------------------------------------ transformers
+
+
+def residual_stream_std(depth: int = 48, width: int = 128, std: float = 0.02,
+                        scale_residual: bool = True, n_tokens: int = 32, rng=0) -> np.ndarray:
+    """Standard deviation of a pre-LN residual stream after each block, at initialization.
+
+    Every block adds two residual branches to the stream, ``x <- x + f(LN(x))``, each a
+    two-layer MLP ``width -> 4 width -> width`` with GELU, so that a block has two
+    residual layers as a GPT block does (attention is replaced by a second MLP: at
+    initialization both are a linear map of the normalized stream followed by an output
+    projection). All weights are ``N(0, std^2)``; with ``scale_residual`` the output
+    projections use ``std / sqrt(2 depth)``, the rule of GPT-2's released code.
+
+    Parameters
+    ----------
+    depth : int
+        Number of blocks (2 residual layers each).
+    width : int
+        Width of the stream, ``d_model``.
+    std : float
+        Standard deviation of every weight before residual scaling.
+    scale_residual : bool
+        Divide the output projections' std by ``sqrt(2 depth)``.
+    n_tokens : int
+        Rows of the input; the stream starts as ``N(0, 1)`` entries.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(depth + 1,)``: the stream's std at the input and after each block.
+
+    Examples
+    --------
+    >>> s = residual_stream_std(depth=4, width=64, scale_residual=False)
+    >>> s.shape, bool(s[-1] > s[0])
+    ((5,), True)
+    """
+    depth = _positive_int("depth", depth)
+    width = _positive_int("width", width)
+    n_tokens = _positive_int("n_tokens", n_tokens)
+    if not (isinstance(std, (int, float)) and std > 0 and math.isfinite(std)):
+        raise ValueError(f"std must be a positive finite number; got {std!r}")
+    gen = np.random.default_rng(rng)
+    out_std = std / math.sqrt(2 * depth) if scale_residual else std
+    x = gen.standard_normal((n_tokens, width))
+    stds = [x.std()]
+    for _ in range(depth):
+        for _branch in range(2):
+            w_in = normal((width, 4 * width), std=std, rng=gen)
+            w_out = normal((4 * width, width), std=out_std, rng=gen)
+            x = x + _gelu(layer_norm(x) @ w_in) @ w_out
+        stds.append(x.std())
+    return np.asarray(stds)
+
+
+def attention_logit_std(d_model: int = 512, d_k: int = 64, q_std: float | None = None,
+                        k_std: float | None = None, scale: bool = True, n_tokens: int = 256,
+                        rng=0) -> float:
+    """Std of one head's attention logits ``q . k`` at initialization.
+
+    Tokens are ``N(0, 1)`` vectors of size ``d_model`` (a normalized stream). ``W_q`` and
+    ``W_k`` are ``(d_model, d_k)`` normal with the given stds (default ``1/sqrt(d_model)``,
+    which gives ``q`` and ``k`` unit-variance entries); with ``scale`` the logits are divided
+    by ``sqrt(d_k)`` as in Vaswani et al. (2017, §3.2.1, Eq. 1).
+
+    Returns
+    -------
+    float
+        The std over all ``n_tokens^2`` query-key pairs.
+
+    Examples
+    --------
+    >>> round(attention_logit_std(scale=False) / attention_logit_std(scale=True))
+    8
+    """
+    d_model = _positive_int("d_model", d_model)
+    d_k = _positive_int("d_k", d_k)
+    gen = np.random.default_rng(rng)
+    q_std = 1 / math.sqrt(d_model) if q_std is None else q_std
+    k_std = 1 / math.sqrt(d_model) if k_std is None else k_std
+    x = gen.standard_normal((n_tokens, d_model))
+    q = x @ normal((d_model, d_k), std=q_std, rng=gen)
+    k = x @ normal((d_model, d_k), std=k_std, rng=gen)
+    logits = q @ k.T
+    return float(logits.std() / (math.sqrt(d_k) if scale else 1.0))
+
+
+def deepnorm(n_layers: int, architecture: str = "decoder", m_layers: int | None = None) -> tuple[float, float]:
+    """DeepNorm's residual multiplier alpha and initialization gain beta.
+
+    From Wang et al. (2022), DeepNet, Figure 2: a DeepNorm block computes
+    ``LN(alpha x + G(x))`` and the feed-forward, value and output projections of ``G`` are
+    initialized with Xavier normal of gain ``beta``.
+
+    Parameters
+    ----------
+    n_layers : int
+        ``N``, the number of layers of the stack being scaled (for ``encoder-decoder``,
+        the encoder's).
+    architecture : {"decoder", "encoder", "encoder-decoder"}
+        Decoder-only (GPT) and encoder-only (BERT) share ``alpha = (2N)^(1/4)`` and
+        ``beta = (8N)^(-1/4)``. For ``encoder-decoder`` the result is the encoder's:
+        ``alpha = 0.81 (N^4 M)^(1/16)``, ``beta = 0.87 (N^4 M)^(-1/16)``.
+    m_layers : int, optional
+        ``M``, the decoder's layers; required for ``encoder-decoder`` only.
+
+    Returns
+    -------
+    alpha, beta : float
+
+    Examples
+    --------
+    >>> a, b = deepnorm(100)
+    >>> round(a, 4), round(b, 4)
+    (3.7606, 0.188)
+    """
+    n = _positive_int("n_layers", n_layers)
+    if architecture in ("decoder", "encoder"):
+        if m_layers is not None:
+            raise ValueError(f"m_layers applies to architecture='encoder-decoder' only; got {m_layers!r}")
+        return (2 * n) ** 0.25, (8 * n) ** -0.25
+    if architecture == "encoder-decoder":
+        m = _positive_int("m_layers", m_layers)
+        return 0.81 * (n**4 * m) ** (1 / 16), 0.87 * (n**4 * m) ** (-1 / 16)
+    raise ValueError(f"architecture must be one of 'decoder', 'encoder', 'encoder-decoder'; got {architecture!r}")
+
+
+@dataclass
+class UpdateSize:
+    """How much one SGD step moves a Post-LN network's output (see `update_size`).
+
+    Attributes
+    ----------
+    depths : numpy.ndarray
+        Numbers of blocks.
+    post_ln, deepnorm : numpy.ndarray
+        ``||F(x; theta - lr g) - F(x; theta)||`` per row, averaged over rows, for each depth.
+    """
+
+    depths: np.ndarray
+    post_ln: np.ndarray
+    deepnorm: np.ndarray
+
+
+def _post_ln_forward(x, weights, alpha):
+    cache = []
+    for w1, w2 in weights:
+        h = x @ w1
+        u = alpha * x + h @ w2
+        mu = u.mean(axis=1, keepdims=True)
+        sd = np.sqrt(u.var(axis=1, keepdims=True) + 1e-5)
+        y = (u - mu) / sd
+        cache.append((x, h, sd, y))
+        x = y
+    return x, cache
+
+
+def _post_ln_grads(grad, weights, alpha, cache):
+    grads = []
+    for (w1, w2), (x, h, sd, y) in zip(reversed(weights), reversed(cache)):
+        # LayerNorm without affine: du = (g - mean(g) - y mean(g y)) / sd.
+        du = (grad - grad.mean(axis=1, keepdims=True) - y * (grad * y).mean(axis=1, keepdims=True)) / sd
+        grads.append((x.T @ (du @ w2.T), h.T @ du))
+        grad = alpha * du + (du @ w2.T) @ w1.T
+    return grads[::-1]
+
+
+def update_size(depths=(2, 4, 8, 16, 32, 64), width: int = 32, lr: float = 1e-4,
+                n_samples: int = 32, rng=0) -> UpdateSize:
+    """One SGD step's change of a Post-LN network's output, with and without DeepNorm.
+
+    The network has ``depth`` blocks ``x <- LN(alpha x + x W1 W2)`` with linear
+    ``width x width`` branches, Xavier-normal weights of gain ``beta``, and the loss
+    ``sum((F(x) - y)^2) / 2`` against random targets. Post-LN is ``alpha = beta = 1``;
+    DeepNorm takes ``(alpha, beta)`` from `deepnorm`. Wang et al. (2022, §4.2) bound the
+    update of DeepNorm's output by a constant independent of depth, while Post-LN's grows.
+
+    Returns
+    -------
+    UpdateSize
+
+    Examples
+    --------
+    >>> r = update_size(depths=(4, 32))
+    >>> bool(r.post_ln[1] > 5 * r.post_ln[0]), bool(r.deepnorm[1] < 2 * r.deepnorm[0])
+    (True, True)
+    """
+    depths = np.asarray([_positive_int("depths", d) for d in depths])
+    width = _positive_int("width", width)
+    gen = np.random.default_rng(rng)
+    x = gen.standard_normal((n_samples, width))
+    y = gen.standard_normal((n_samples, width))
+    sizes = {"post_ln": [], "deepnorm": []}
+    for depth in depths:
+        seed = gen.integers(2**32)
+        for name, (alpha, beta) in (("post_ln", (1.0, 1.0)), ("deepnorm", deepnorm(int(depth)))):
+            wgen = np.random.default_rng(seed)
+            weights = [(glorot_normal((width, width), gain=beta, rng=wgen),
+                        glorot_normal((width, width), gain=beta, rng=wgen)) for _ in range(depth)]
+            out, cache = _post_ln_forward(x, weights, alpha)
+            grads = _post_ln_grads(out - y, weights, alpha, cache)
+            stepped = [(w1 - lr * g1, w2 - lr * g2) for (w1, w2), (g1, g2) in zip(weights, grads)]
+            new, _ = _post_ln_forward(x, stepped, alpha)
+            sizes[name].append(float(np.linalg.norm(new - out, axis=1).mean()))
+    return UpdateSize(depths, np.asarray(sizes["post_ln"]), np.asarray(sizes["deepnorm"]))
+
+
+# ------------------------------------------------------------------- width scaling
+
+MUP_RULES = {
+    "sp": {"input": (1.0, 1.0), "hidden": (1.0, 1.0), "output": (1.0, 1.0)},
+    "mup": {"input": (1.0, "fan_out"), "hidden": (1.0, 1.0), "output": ("1/fan_in", "1/fan_in")},
+}
+"""Per layer type, ``(init variance times fan_in, SGD learning-rate multiplier)``.
+
+``sp`` is the standard parametrization: variance ``1/fan_in`` and one learning rate
+everywhere. ``mup`` is the maximal-update parametrization for SGD (Yang et al. 2022,
+Table 3): input weights keep variance ``1/fan_in`` and learn at ``lr * fan_out``; output
+weights start at variance ``1/fan_in^2`` and learn at ``lr / fan_in``; hidden weights are
+unchanged. Strings name the factor; `coordinate_check` evaluates them.
+"""
+
+
+def _factor(rule, fan_in: int, fan_out: int) -> float:
+    return {"fan_out": fan_out, "1/fan_in": 1.0 / fan_in}.get(rule, rule)
+
+
+@dataclass
+class CoordinateCheck:
+    """Output and hidden coordinate sizes against width (see `coordinate_check`).
+
+    Attributes
+    ----------
+    widths : numpy.ndarray
+    output : numpy.ndarray
+        Mean ``|f_t(x) - f_0(x)|``: how far the outputs moved from their initial values
+        after ``t`` steps, shape ``(len(widths), steps + 1)``; column 0 is zero.
+    hidden : numpy.ndarray
+        Mean ``|h_t - h_0|`` of the last hidden layer's activations, same shape.
+    """
+
+    widths: np.ndarray
+    output: np.ndarray
+    hidden: np.ndarray
+
+
+def coordinate_check(parametrization: str = "sp", widths=(64, 128, 256, 512, 1024, 2048),
+                     steps: int = 3, lr: float = 0.01, d_in: int = 16, n_samples: int = 32,
+                     repeats: int = 4, rng=0) -> CoordinateCheck:
+    """Train a ReLU MLP for a few SGD steps at several widths and record coordinate sizes.
+
+    The network is ``x -> relu(x W0) -> relu(. W1) -> . W2`` with ``d_in`` inputs, two
+    hidden layers of ``width`` units and one output, trained on the squared error against
+    fixed random targets. Initialization variances and learning rates per layer type follow
+    `MUP_RULES`. Under ``sp`` the change of the outputs after a few steps grows with width;
+    under ``mup`` it does not: the "coordinate check" of Yang et al. (2022).
+
+    Parameters
+    ----------
+    parametrization : {"sp", "mup"}
+    widths : sequence of int
+    steps : int
+        SGD steps; sizes are recorded before the first and after each.
+    lr : float
+        Base learning rate ``eta``.
+    d_in, n_samples : int
+        Input features and batch size (the same batch every step).
+    repeats : int
+        Independent initializations per width; the sizes are averaged over them.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    CoordinateCheck
+
+    Examples
+    --------
+    >>> sp = coordinate_check("sp", widths=(64, 1024))
+    >>> bool(sp.output[1, -1] > 4 * sp.output[0, -1])
+    True
+    """
+    if parametrization not in MUP_RULES:
+        raise ValueError(f"parametrization must be one of {sorted(MUP_RULES)}; got {parametrization!r}")
+    widths = np.asarray([_positive_int("widths", w) for w in widths])
+    steps = int(steps)
+    if steps < 0:
+        raise ValueError(f"steps must be >= 0; got {steps}")
+    rules = MUP_RULES[parametrization]
+    gen = np.random.default_rng(rng)
+    x = gen.standard_normal((n_samples, d_in))
+    y = gen.standard_normal((n_samples, 1))
+    output = np.zeros((len(widths), steps + 1))
+    hidden = np.zeros_like(output)
+    repeats = _positive_int("repeats", repeats)
+    for i, n in enumerate(widths):
+        for _ in range(repeats):
+            out, hid = _train_mlp(rules, x, y, n, steps, lr, np.random.default_rng(gen.integers(2**32)))
+            output[i] += out / repeats
+            hidden[i] += hid / repeats
+    return CoordinateCheck(widths, output, hidden)
+
+
+def _train_mlp(rules, x, y, n, steps, lr, wgen):
+    n_samples, d_in = x.shape
+    output, hidden = np.zeros(steps + 1), np.zeros(steps + 1)
+    layers = (("input", d_in, n), ("hidden", n, n), ("output", n, 1))
+    ws, lrs = [], []
+    for kind, fi, fo in layers:
+        var, mult = (_factor(r, fi, fo) for r in rules[kind])
+        ws.append(normal((fi, fo), std=math.sqrt(var / fi), rng=wgen))
+        lrs.append(lr * mult)
+    for t in range(steps + 1):
+        z0 = x @ ws[0]
+        a0 = np.maximum(z0, 0.0)
+        z1 = a0 @ ws[1]
+        a1 = np.maximum(z1, 0.0)
+        f = a1 @ ws[2]
+        if t == 0:
+            f0, a10 = f, a1
+        output[t] = np.abs(f - f0).mean()
+        hidden[t] = np.abs(a1 - a10).mean()
+        if t == steps:
+            break
+        g = (f - y) / n_samples
+        g2 = a1.T @ g
+        d1 = (g @ ws[2].T) * (z1 > 0)
+        g1 = a0.T @ d1
+        d0 = (d1 @ ws[1].T) * (z0 > 0)
+        g0 = x.T @ d0
+        for w, grad, step in zip(ws, (g0, g1, g2), lrs):
+            w -= step * grad
+    return output, hidden
+
+
+# ------------------------------------------------------------------ recurrent nets
+
+
+def rnn_gradient_norm(radii=(0.8, 0.9, 1.0, 1.1, 1.2), steps: int = 50, width: int = 128,
+                      activation: str = "tanh", n_samples: int = 16, rng=0) -> np.ndarray:
+    """Norm of a vanilla RNN's gradient after backpropagating through ``steps`` steps.
+
+    The recurrence is ``h_t = phi(h_{t-1} W + x_t U)`` with ``W = radius * Q``, ``Q``
+    orthogonal, so ``radius`` is the spectral radius of ``W``. Inputs are ``N(0, 1)`` and
+    ``U`` is LeCun normal. A unit-norm gradient at the last state is carried back to the
+    first: the result is ``||dL/dh_0||`` averaged over ``n_samples`` sequences. For
+    ``linear`` it is exactly ``radius ** steps``.
+
+    Parameters
+    ----------
+    radii : sequence of float
+        Spectral radii of the recurrent matrix.
+    steps, width, n_samples : int
+    activation : {"linear", "tanh"}
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(radii),)``.
+
+    Examples
+    --------
+    >>> g = rnn_gradient_norm(radii=(0.9, 1.1), steps=10, activation="linear")
+    >>> bool(np.allclose(g, [0.9**10, 1.1**10]))
+    True
+    """
+    if activation not in ("linear", "tanh"):
+        raise ValueError(f"activation must be one of 'linear', 'tanh'; got {activation!r}")
+    steps = _positive_int("steps", steps)
+    width = _positive_int("width", width)
+    gen = np.random.default_rng(rng)
+    q = orthogonal((width, width), rng=gen)
+    u = normal((width, width), std=1 / math.sqrt(width), rng=gen)
+    xs = gen.standard_normal((steps, n_samples, width))
+    g0 = gen.standard_normal((n_samples, width))
+    g0 /= np.linalg.norm(g0, axis=1, keepdims=True)
+    norms = []
+    for radius in radii:
+        w = radius * q
+        h = np.zeros((n_samples, width))
+        derivs = []
+        for t in range(steps):
+            h = h @ w + xs[t] @ u
+            if activation == "tanh":
+                h = np.tanh(h)
+                derivs.append(1.0 - h**2)
+            else:
+                derivs.append(None)
+        g = g0
+        for d in reversed(derivs):
+            g = (g if d is None else g * d) @ w.T
+        norms.append(float(np.linalg.norm(g, axis=1).mean()))
+    return np.asarray(norms)
+
+
+def gate_singular_values(hidden: int = 64, gates: int = 4, per_gate: bool = True, rng=0) -> np.ndarray:
+    """Singular values of each gate's block of a recurrent kernel ``(hidden, gates * hidden)``.
+
+    With ``per_gate`` every ``(hidden, hidden)`` block is drawn orthogonal on its own; without,
+    the whole kernel is drawn by one `orthogonal` call, as Keras' ``recurrent_initializer=
+    "orthogonal"`` does, which makes its rows orthonormal but no block orthogonal.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(gates, hidden)``: each block's singular values, largest first.
+
+    Examples
+    --------
+    >>> s = gate_singular_values(hidden=8, per_gate=True)
+    >>> bool(np.allclose(s, 1.0))
+    True
+    """
+    hidden = _positive_int("hidden", hidden)
+    gates = _positive_int("gates", gates)
+    gen = np.random.default_rng(rng)
+    if per_gate:
+        kernel = np.concatenate([orthogonal((hidden, hidden), rng=gen) for _ in range(gates)], axis=1)
+    else:
+        kernel = orthogonal((hidden, gates * hidden), rng=gen)
+    blocks = np.split(kernel, gates, axis=1)
+    return np.stack([np.linalg.svd(b, compute_uv=False) for b in blocks])
+
+
+def chrono_bias(hidden: int, t_max: float, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    """Chrono initialization of an LSTM's forget and input gate biases.
+
+    Tallec & Ollivier (2018): ``b_f = log(U(1, t_max - 1))`` and ``b_i = -b_f``, so
+    that the gates' characteristic forgetting times spread over ``[1, t_max]``.
+
+    Returns
+    -------
+    forget_bias, input_bias : numpy.ndarray
+        Each of shape ``(hidden,)``.
+
+    Examples
+    --------
+    >>> bf, bi = chrono_bias(4, t_max=100, rng=0)
+    >>> bool(np.all(bf >= 0) and np.all(bf <= np.log(99))), bool(np.allclose(bi, -bf))
+    (True, True)
+    """
+    hidden = _positive_int("hidden", hidden)
+    if not (isinstance(t_max, (int, float)) and t_max > 2 and math.isfinite(t_max)):
+        raise ValueError(f"t_max must be a finite number > 2 (the longest dependency); got {t_max!r}")
+    forget = np.log(np.random.default_rng(rng).uniform(1.0, t_max - 1.0, size=hidden))
+    return forget, -forget
+
+
+# --------------------------------------------------------------- data-dependent
+
+
+def weightnorm_init(x, fan_out: int, init_std: float = 0.05, rng=None):
+    """Weight normalization's data-dependent initialization of one dense layer.
+
+    Salimans & Kingma (2016, §3): draw ``v ~ N(0, init_std^2)``, compute the normalized
+    pre-activations ``t = x v / ||v||`` on a batch, then set ``g = 1 / std(t)`` and
+    ``b = -mean(t) / std(t)`` per unit, so that ``g t + b`` has zero mean and unit
+    variance on that batch.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        A batch of inputs, shape ``(n_samples, fan_in)``.
+    fan_out : int
+    init_std : float
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    v, g, b : numpy.ndarray
+        Direction ``(fan_in, fan_out)``, scale ``(fan_out,)``, bias ``(fan_out,)``; the
+        layer computes ``x (v / ||v||) g + b`` with ``||v||`` taken per column.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).normal(3.0, 2.0, (256, 10))
+    >>> v, g, b = weightnorm_init(x, 5, rng=1)
+    >>> y = x @ (v / np.linalg.norm(v, axis=0)) * g + b
+    >>> bool(np.allclose(y.mean(0), 0)), bool(np.allclose(y.std(0), 1))
+    (True, True)
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2 or x.shape[0] < 2:
+        raise ValueError(f"x must be a batch of shape (n_samples >= 2, fan_in); got {x.shape}")
+    fan_out = _positive_int("fan_out", fan_out)
+    v = normal((x.shape[1], fan_out), std=init_std, rng=rng)
+    t = x @ (v / np.linalg.norm(v, axis=0))
+    mu, sd = t.mean(axis=0), t.std(axis=0)
+    return v, 1.0 / sd, -mu / sd

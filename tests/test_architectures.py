@@ -1,0 +1,187 @@
+"""The experiments behind the Architectures pages."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from weightinit import architectures as arch
+
+
+def test_layer_norm_rows_are_standardized():
+    x = np.random.default_rng(0).normal(5.0, 3.0, (7, 50))
+    y = arch.layer_norm(x)
+    assert np.allclose(y.mean(axis=1), 0.0, atol=1e-12)
+    assert np.allclose(y.var(axis=1), 1.0, rtol=1e-5)
+
+
+def test_residual_stream_grows_without_scaling_and_not_with_it():
+    depth, width = 24, 64
+    plain = arch.residual_stream_std(depth=depth, width=width, scale_residual=False)
+    scaled = arch.residual_stream_std(depth=depth, width=width, scale_residual=True)
+    # Each of the 2 depth branches adds about the same variance v: 2 depth v in all unscaled,
+    # v scaled, which is below the sampling noise of the stream's variance here.
+    growth = plain[-1] ** 2 - plain[0] ** 2
+    assert growth > 0
+    assert abs(scaled[-1] ** 2 - scaled[0] ** 2) < 0.2 * growth
+    assert plain[-1] > plain[depth // 2] > plain[0]
+
+
+def test_residual_stream_matches_the_variance_sum():
+    # A branch adds 4 d std_out^2 E[gelu(h)^2] with h ~ N(0, d std^2): the LN output has unit
+    # variance per coordinate. Summed over 2 depth independent branches.
+    depth, width, std = 16, 128, 0.02
+    z, w = np.polynomial.hermite_e.hermegauss(200)
+    h = math.sqrt(width) * std * z
+    gelu = arch._gelu(h)
+    moment = float(np.sum(w * gelu**2) / math.sqrt(2 * math.pi))
+    predicted = 1.0 + 2 * depth * 4 * width * std**2 * moment
+    runs = [arch.residual_stream_std(depth=depth, width=width, scale_residual=False, rng=s)[-1] ** 2
+            for s in range(4)]
+    # Sampling error: 4 runs of 32 tokens x 128 coordinates; 10% covers it comfortably.
+    assert np.mean(runs) == pytest.approx(predicted, rel=0.1)
+
+
+def test_deepnorm_constants():
+    alpha, beta = arch.deepnorm(100)
+    assert alpha == pytest.approx(200**0.25)
+    assert beta == pytest.approx(800**-0.25)
+    assert arch.deepnorm(100, "encoder") == (alpha, beta)
+    a, b = arch.deepnorm(6, "encoder-decoder", m_layers=6)
+    assert a == pytest.approx(0.81 * (6**5) ** (1 / 16))
+    assert b == pytest.approx(0.87 * (6**5) ** (-1 / 16))
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n_layers": 0}, "n_layers"),
+        ({"n_layers": 6, "architecture": "gpt"}, "decoder"),
+        ({"n_layers": 6, "architecture": "encoder-decoder"}, "m_layers"),
+        ({"n_layers": 6, "m_layers": 3}, "m_layers"),
+    ],
+)
+def test_deepnorm_rejects_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        arch.deepnorm(**kwargs)
+
+
+def test_post_ln_gradients_match_finite_differences():
+    gen = np.random.default_rng(3)
+    width, n = 5, 4
+    x, y = gen.standard_normal((n, width)), gen.standard_normal((n, width))
+    weights = [(gen.standard_normal((width, width)) * 0.4, gen.standard_normal((width, width)) * 0.4)
+               for _ in range(3)]
+    alpha = 1.7
+
+    def loss(ws):
+        out, _ = arch._post_ln_forward(x, ws, alpha)
+        return 0.5 * np.sum((out - y) ** 2)
+
+    out, cache = arch._post_ln_forward(x, weights, alpha)
+    grads = arch._post_ln_grads(out - y, weights, alpha, cache)
+    eps = 1e-6
+    for layer in range(3):
+        for which in range(2):
+            for idx in [(0, 0), (2, 3), (4, 1)]:
+                plus = [[w.copy() for w in pair] for pair in weights]
+                minus = [[w.copy() for w in pair] for pair in weights]
+                plus[layer][which][idx] += eps
+                minus[layer][which][idx] -= eps
+                numeric = (loss(plus) - loss(minus)) / (2 * eps)
+                assert grads[layer][which][idx] == pytest.approx(numeric, rel=1e-5, abs=1e-8)
+
+
+def test_deepnorm_bounds_the_update_and_post_ln_does_not():
+    r = arch.update_size(depths=(2, 8, 32))
+    assert r.post_ln[2] > 10 * r.post_ln[0]
+    assert r.deepnorm.max() < 1.5 * r.deepnorm.min()
+
+
+def test_coordinate_check_sp_grows_with_width_and_mup_does_not():
+    widths = (64, 256, 1024)
+    sp = arch.coordinate_check("sp", widths=widths, steps=1)
+    mup = arch.coordinate_check("mup", widths=widths, steps=1)
+    assert np.all(sp.output[:, 0] == 0) and np.all(mup.output[:, 0] == 0)
+    assert sp.output[-1, 1] > 5 * sp.output[0, 1]
+    assert mup.output[:, 1].max() < 2 * mup.output[:, 1].min()
+    assert mup.hidden[:, 1].max() < 2 * mup.hidden[:, 1].min()
+
+
+def test_coordinate_check_rejects_unknown_parametrization():
+    with pytest.raises(ValueError, match="mup"):
+        arch.coordinate_check("ntk")
+
+
+def test_mup_output_init_variance_is_one_over_fan_in_squared():
+    rules = arch.MUP_RULES["mup"]["output"]
+    assert arch._factor(rules[0], 512, 1) == pytest.approx(1 / 512)
+
+
+def test_linear_rnn_gradient_is_radius_to_the_steps():
+    radii = (0.5, 0.95, 1.0, 1.05)
+    g = arch.rnn_gradient_norm(radii=radii, steps=20, width=32, activation="linear")
+    assert np.allclose(g, np.asarray(radii) ** 20, rtol=1e-9)
+
+
+def test_tanh_rnn_gradient_vanishes_below_radius_one():
+    g = arch.rnn_gradient_norm(radii=(0.5, 1.0, 1.5), steps=30, width=64)
+    assert g[0] < 1e-6
+    assert g[0] < g[1] < g[2]
+
+
+def test_rnn_rejects_unknown_activation():
+    with pytest.raises(ValueError, match="tanh"):
+        arch.rnn_gradient_norm(activation="relu")
+
+
+def test_gate_blocks_orthogonal_only_when_drawn_per_gate():
+    per_gate = arch.gate_singular_values(hidden=32, per_gate=True)
+    whole = arch.gate_singular_values(hidden=32, per_gate=False)
+    assert np.allclose(per_gate, 1.0)
+    assert whole.max() < 1.0 + 1e-9
+    # Rows of the whole kernel are orthonormal, so the blocks' squared singular values sum to
+    # the hidden size: sum over blocks of ||B||_F^2 = ||W||_F^2 = hidden.
+    assert np.sum(whole**2) == pytest.approx(32)
+    assert whole.min() < 0.1
+
+
+def test_chrono_bias_range_and_symmetry():
+    bf, bi = arch.chrono_bias(10_000, t_max=50, rng=0)
+    assert bf.min() >= 0 and bf.max() <= math.log(49)
+    assert np.array_equal(bi, -bf)
+    # log of U(1, 49): its mean is (49 ln 49 - 49 - (0 - 1)) / 48.
+    mean = (49 * math.log(49) - 48) / 48
+    assert bf.mean() == pytest.approx(mean, abs=5 * bf.std() / math.sqrt(bf.size))
+    with pytest.raises(ValueError, match="t_max"):
+        arch.chrono_bias(4, t_max=2)
+
+
+def test_weightnorm_init_standardizes_a_batch():
+    x = np.random.default_rng(1).normal(-2.0, 5.0, (500, 30))
+    v, g, b = arch.weightnorm_init(x, 8, rng=0)
+    y = x @ (v / np.linalg.norm(v, axis=0)) * g + b
+    assert np.allclose(y.mean(axis=0), 0.0, atol=1e-10)
+    assert np.allclose(y.std(axis=0), 1.0)
+    with pytest.raises(ValueError, match="n_samples"):
+        arch.weightnorm_init(np.ones(3), 2)
+
+
+def test_attention_logits_unit_with_scaling_and_sqrt_dk_without():
+    d_k, n = 64, 256
+    scaled = arch.attention_logit_std(d_k=d_k, n_tokens=n)
+    raw = arch.attention_logit_std(d_k=d_k, n_tokens=n, scale=False)
+    # About n^2 / 2 distinct, weakly dependent pairs but only d_k random directions per head:
+    # the std is an average over d_k products, so its relative error is about 1/sqrt(d_k).
+    tol = 4 / math.sqrt(d_k)
+    assert scaled == pytest.approx(1.0, rel=tol)
+    assert raw / scaled == pytest.approx(math.sqrt(d_k))
+
+
+def test_t5_folds_the_logit_scale_into_the_query_init():
+    d_model, d_kv = 512, 64
+    t5 = arch.attention_logit_std(d_model, d_kv, q_std=(d_model * d_kv) ** -0.5, k_std=d_model**-0.5,
+                                  scale=False)
+    assert t5 == pytest.approx(1.0, rel=4 / math.sqrt(d_kv))

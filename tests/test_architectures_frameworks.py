@@ -1,0 +1,79 @@
+"""Framework defaults quoted on the Architectures pages, checked against the installed versions.
+
+Run by ``make test-frameworks``, which installs PyTorch and Keras (torch backend).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+pytestmark = pytest.mark.frameworks
+
+
+def _require(name):
+    try:
+        return __import__(name)
+    except ImportError as exc:  # pragma: no cover - the message is the point
+        raise AssertionError(f"{name} is not installed: run `make test-frameworks`, which installs it") from exc
+
+
+def _uniform_std_ok(t, bound) -> bool:
+    # U(-a, a) has std a / sqrt(3); 8 / sqrt(n) covers 8 relative standard errors.
+    return abs(float(t.std()) / (bound / math.sqrt(3)) - 1) < 8 / math.sqrt(t.numel())
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_torch_recurrent_layers_draw_every_parameter_from_u_one_over_sqrt_h(kind):
+    torch = _require("torch")
+    torch.manual_seed(0)
+    h = 128
+    layer = getattr(torch.nn, kind)(32, h, num_layers=2)
+    for name, p in layer.named_parameters():
+        assert float(p.abs().max()) <= 1 / math.sqrt(h), name
+        assert _uniform_std_ok(p.detach(), 1 / math.sqrt(h)), name
+
+
+def test_torch_multihead_attention_fuses_qkv_for_xavier():
+    torch = _require("torch")
+    torch.manual_seed(0)
+    d = 256
+    mha = torch.nn.MultiheadAttention(d, num_heads=4)
+    w = mha.in_proj_weight.detach()
+    bound = math.sqrt(6 / (d + 3 * d))
+    assert w.shape == (3 * d, d)
+    assert float(w.abs().max()) <= bound
+    assert _uniform_std_ok(w, bound)
+    # Separate (d, d) matrices would have the larger bound sqrt(6 / 2d).
+    assert float(w.abs().max()) < math.sqrt(6 / (2 * d)) * 0.75
+    assert not torch.any(mha.in_proj_bias) and not torch.any(mha.out_proj.bias)
+
+
+def test_keras_lstm_and_gru_defaults():
+    keras = _require("keras")
+    assert keras.backend.backend() == "torch"
+    keras.utils.set_random_seed(0)
+    h, n_in = 48, 20
+    lstm = keras.layers.LSTM(h)
+    lstm.build((None, 5, n_in))
+    cell = lstm.cell
+    assert cell.kernel_initializer.__class__.__name__ == "GlorotUniform"
+    assert cell.recurrent_initializer.__class__.__name__ == "Orthogonal"
+    assert cell.unit_forget_bias is True
+    recurrent = np.asarray(cell.recurrent_kernel)
+    assert np.allclose(recurrent @ recurrent.T, np.eye(h), atol=1e-5)
+    bias = np.asarray(cell.bias)
+    assert np.all(bias[h : 2 * h] == 1.0)
+    assert np.all(bias[:h] == 0) and np.all(bias[2 * h :] == 0)
+    kernel = np.asarray(cell.kernel)
+    assert np.abs(kernel).max() <= math.sqrt(6 / (n_in + 4 * h))
+    gru = keras.layers.GRU(h)
+    gru.build((None, 5, n_in))
+    assert gru.cell.kernel_initializer.__class__.__name__ == "GlorotUniform"
+    assert gru.cell.recurrent_initializer.__class__.__name__ == "Orthogonal"
+    assert not np.any(np.asarray(gru.cell.bias))
