@@ -14,7 +14,7 @@ __all__: list[str] = []
 
 # ---------------------------------------------------------------- reference/frameworks.md
 
-from . import initializers as _init  # noqa: E402
+from . import initializers as _init
 
 
 def truncated_std_ratio() -> str:
@@ -55,4 +55,4 @@ def keras_torch_truncation_escape() -> str:
     return f"${mantissa} \\times 10^{{{int(exponent)}}}$"
 
 
-__all__ += ["truncated_std_ratio", "truncated_std_ratio_squared", "keras_torch_truncation_escape"]
+__all__ += ["keras_torch_truncation_escape", "truncated_std_ratio", "truncated_std_ratio_squared"]
