@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Gradients through depth
 #
-# The [tanh experiment](tanh_experiment.py) followed the signal forwards. Training also
+# The [tanh experiment](../tanh_experiment/) followed the signal forwards. Training also
 # needs the error signal to come back: backpropagation multiplies it, layer by layer, by
 # the transposed weights and by the activation's slope. If each layer shrinks it, the
 # layers near the input get almost no gradient (**vanishing gradients**); if each layer

@@ -3,7 +3,7 @@
 #
 # A deep network only learns well if the signal keeps a sensible size on its way through
 # the layers. This page runs the experiment from the
-# [seed notebook](../reference/sources.md#seed-notebook): push 1000 inputs
+# [seed notebook](../../reference/sources/#seed-notebook): push 1000 inputs
 # drawn from $\mathcal{N}(0, 1)$ through ten tanh layers of 500 units, with zero biases, and
 # look at each layer's activations. Only the weights' scale changes between runs:
 #
@@ -18,7 +18,7 @@
 # (§4.2.1, Eq. 16) uses $2/(n_\text{in} + n_\text{out})$, which only coincides with
 # $1/n_\text{in}$ when the layer is square, as it is here. The mislabel traces to Caffe,
 # whose `XavierFiller` defaults to the fan-in variance $1/n_\text{in}$ under the name
-# "Xavier": [Glorot / Xavier](../schemes/glorot.md) tells that story.
+# "Xavier": [Glorot / Xavier](../../schemes/glorot/) tells that story.
 #
 # Every number and plot below was computed when this page was built, by
 # `weightinit.experiments.activation_stats`.
@@ -115,7 +115,7 @@ assert np.all(np.diff(lecun.stds) < 0) and lecun.stds[-1] > 0.2
 #   $0.01\sqrt{500} \approx 0.22$ times that of its inputs. Near 0, $\tanh(z) \approx z$, so
 #   every layer shrinks the signal by that factor: the std falls geometrically and the
 #   last layers output almost exactly 0. Their gradients vanish too (see
-#   [Gradients through depth](gradients.py)).
+#   [Gradients through depth](../gradients/)).
 # - **`1.0 * randn`: saturation.** Now the pre-activations have std about $\sqrt{500}
 #   \approx 22$, so tanh outputs almost always $\pm 1$ and the std stays just under 1.
 #   Saturated units have $\tanh'(z) \approx 0$: the signal is large but the network
@@ -215,7 +215,7 @@ assert abs(he.stds[-1] / he.stds[0] - 1) < 5 * np.sqrt(9 / (2 * WIDTH))
 # ReLU outputs are non-negative, so their mean is positive and tracks the std. Under He
 # both stay level; under LeCun and Glorot both shrink by a constant factor per layer. Ten
 # layers of halving cost a factor $2^{-9/2}$ in std between layer 1 and layer 10; the
-# [depth experiment](depth.py) takes this to 30 layers, where it stops training.
+# [depth experiment](../depth/) takes this to 30 layers, where it stops training.
 #
 # ## Sigmoid
 #
