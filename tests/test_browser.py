@@ -68,7 +68,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api as playwright
+    except ImportError as exc:
+        pytest.fail(f"playwright is not installed ({exc}): `make venv` installs the test extra", pytrace=False)
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
     with playwright.sync_playwright() as p:

@@ -71,3 +71,87 @@ def test_directives_name_known_schemes_and_tables():
             else:
                 assert m["kind"] in {"formula", "variance", "bound", "summary", "reference"}, f"{page}: {m[0]}"
                 schemes.scheme(m["arg"])
+
+
+# ------------------------------------------------------------- printed values are checked
+
+NOTEBOOKS = sorted((ROOT / "docs" / "notebooks").glob("*.py"))
+EXPECTED_OUTPUT = "<!--pytest-codeblocks:expected-output-->"
+PRINTS = re.compile(r"\bprint\(")
+ASSERTS = re.compile(r"^\s*assert\b", re.M)
+
+
+def runnable_blocks(text: str):
+    """Yield (line number, code, text after the closing fence) of each bare ```python block,
+    the fences pytest-codeblocks runs (indented ones in tabs and admonitions included)."""
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        m = re.match(r"^([ \t]*)(`{3,})[ \t]*python[ \t]*$", lines[i])
+        if not m:
+            i += 1
+            continue
+        indent, fence = m.groups()
+        end = i + 1
+        while end < len(lines) and not re.match(rf"^{re.escape(indent)}{fence}`*[ \t]*$", lines[end]):
+            end += 1
+        yield i + 1, "\n".join(lines[i + 1 : end]), "\n".join(lines[end + 1 :])
+        i = end + 1
+
+
+def unchecked_prints(text: str) -> list[int]:
+    """Lines of the runnable blocks that print but check nothing: no assert in the block and
+    no expected-output block right after it."""
+    return [
+        line
+        for line, code, after in runnable_blocks(text)
+        if PRINTS.search(code) and not ASSERTS.search(code) and not after.lstrip().startswith(EXPECTED_OUTPUT)
+    ]
+
+
+def notebook_cells(text: str) -> list[str]:
+    """The code cells of a jupytext percent-format notebook, in order."""
+    cells = re.split(r"^# %%.*$", text, flags=re.M)
+    heads = re.findall(r"^# %%.*$", text, flags=re.M)
+    return [cell for head, cell in zip(heads, cells[1:]) if "[markdown]" not in head]
+
+
+def unchecked_notebook_prints(text: str) -> list[str]:
+    """Code cells that print while neither they nor the next code cell assert anything."""
+    cells = notebook_cells(text)
+    return [
+        cell.strip().split("\n")[0]
+        for k, cell in enumerate(cells)
+        if PRINTS.search(cell) and not any(ASSERTS.search(c) for c in cells[k : k + 2])
+    ]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_printed_values_are_checked(page):
+    """A block that shows a value compares it: an assert, or an expected-output block the
+    reader sees as the block's result. A `# expected` comment compares nothing."""
+    lines = unchecked_prints(page.read_text())
+    assert not lines, f"blocks that print without a check, at lines {lines}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_prints_are_checked(notebook):
+    """A notebook asserts the numbers its prose states, in the cell that prints them or the next."""
+    cells = unchecked_notebook_prints(notebook.read_text())
+    assert not cells, f"cells that print without an assert (first lines): {cells}"
+
+
+def test_print_counter_sees_unchecked_blocks():
+    page = (
+        "```python\nprint(1)\n```\n\n"  # unchecked
+        "```python\nx = 1\nassert x == 1\nprint(x)\n```\n\n"
+        "```python\nprint(2)\n```\n<!--pytest-codeblocks:expected-output-->\n```text\n2\n```\n\n"
+        "=== \"tab\"\n\n    ```python\n    print(3)  # expected 3\n    ```\n\n"  # unchecked
+        "```py\nprint(4)\n```\n"  # not run, so not counted here
+    )
+    assert unchecked_prints(page) == [1, 21]
+    notebook = (
+        "# %% [markdown]\n# print(no)\n\n# %%\nprint(1)\n\n# %%\nassert True\n\n"
+        "# %%\nprint(2)\n\n# %% [markdown]\n# text\n\n# %%\ny = 3\n"
+    )
+    assert unchecked_notebook_prints(notebook) == ["print(2)"]

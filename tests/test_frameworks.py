@@ -6,12 +6,14 @@ Both samples of a pair are held to the registry's mean and variance at the
 framework's own fans (tolerances from the sample size, see test_initializers), and
 to each other with a two-sample KS test.
 
-Run with ``make test-frameworks`` (installs torch==2.13.0 and keras, Keras on the
-torch backend). Without them these tests skip.
+Run with ``make test-frameworks`` (installs torch==2.13.0, keras and jax, Keras on the
+torch backend). ``make test`` deselects them by their marker; run without the packages,
+they fail and say what to install, never skip.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 
@@ -42,16 +44,30 @@ SHAPES = [("dense", (200, 300), (300, 200)), ("conv", (48, 32, 3, 3), (3, 3, 32,
 EPS32 = float(np.finfo(np.float32).eps)
 
 
+INSTALL = "run `make test-frameworks`, which installs the pinned frameworks"
+
+
+def _require(name: str):
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        pytest.fail(f"{name} is not installed ({exc}): {INSTALL}", pytrace=False)
+
+
 @pytest.fixture(scope="module")
 def torch():
-    return pytest.importorskip("torch", reason="PyTorch is not installed: `make test-frameworks` installs it")
+    return _require("torch")
 
 
 @pytest.fixture(scope="module")
 def keras(torch):
-    keras = pytest.importorskip("keras", reason="Keras is not installed: `make test-frameworks` installs it")
+    keras = _require("keras")
     if keras.backend.backend() != "torch":
-        pytest.skip(f"Keras was imported with the {keras.backend.backend()!r} backend before this module set torch")
+        pytest.fail(
+            f"Keras was imported with the {keras.backend.backend()!r} backend before this module "
+            "set torch: run with KERAS_BACKEND=torch, as `make test-frameworks` does",
+            pytrace=False,
+        )
     return keras
 
 

@@ -5,12 +5,12 @@
 # compounds. This page reproduces three results in miniature, all computed when the page
 # was built:
 #
-# 1. [He et al. (2015)](https://arxiv.org/abs/1502.01852): a 30-layer ReLU network trains
+# 1. [He et al. (2015)](https://arxiv.org/abs/1502.01852), §2.2 and Figure 3: a 30-layer ReLU network trains
 #    under He initialization and stalls under Glorot or LeCun initialization.
-# 2. [Saxe et al. (2013)](https://arxiv.org/abs/1312.6120): in deep *linear* networks,
+# 2. [Saxe et al. (2014)](https://arxiv.org/abs/1312.6120): in deep *linear* networks,
 #    orthogonal weights keep every direction of the signal intact, Gaussian weights do
 #    not, and this shows in training time as depth grows.
-# 3. [Klambauer et al. (2017)](https://arxiv.org/abs/1706.02515): SELU networks with LeCun
+# 3. [Klambauer et al. (2017)](https://arxiv.org/abs/1706.02515), Theorem 1: SELU networks with LeCun
 #    normal weights pull activations to mean 0 and variance 1 by themselves.
 
 # %%
@@ -87,6 +87,18 @@ for name, stats in wide.items():
 print(f"{'ratio':>7} {independent[0]:9.3g} {independent[-1]:9.3g}")
 print(f"2^(-L/2) {2 ** -0.5:8.3g} {2.0 ** -15:9.3g}")
 
+# The training run: He's loss falls, Glorot's stays at ln 3.
+he_loss, glorot_loss = sweep.losses["He"], sweep.losses["Glorot"]
+assert he_loss[-1] < 0.1 * np.log(3)
+assert np.all(np.abs(glorot_loss - np.log(3)) < 0.01)
+# Same seed: the ratio is 2^(-L/2) exactly (see below).
+assert np.allclose(same_seed, 2.0 ** (-depths / 2), rtol=1e-9)
+# Independent draws: the log of each network's std drifts by about
+# 1 / sqrt(2 * 256) per layer, so the log of the ratio by 1 / sqrt(256)
+# per layer; allow 5 of those, compounded over L layers.
+drift = np.abs(np.log(independent / 2.0 ** (-depths / 2)))
+assert np.all(drift < 5 * np.sqrt(depths / 256))
+
 # %% [markdown]
 # Under Glorot initialization the last hidden layer's output is tiny, the output layer
 # sees almost the same input for every point, the loss sits at $\ln 3$ and the gradients
@@ -127,6 +139,12 @@ for name, s in spectra.items():
     print(f"{name:>15}  {s.max():7.3g}  {np.median(s):7.3g}  "
           f"{s.min():8.3g}")
 
+# Orthogonal: every singular value is 1, up to rounding. Gaussian: a few
+# directions stretched, most crushed by orders of magnitude.
+assert np.allclose(spectra["orthogonal"], 1, atol=1e-9)
+gauss = spectra["Gaussian"]
+assert gauss.max() > 1 and np.median(gauss) < 1e-2
+
 # %% [markdown]
 # Saxe et al. also found that with orthogonal initialization the **time to learn** does
 # not grow with depth, while with scaled Gaussian weights it does. `learning_time` trains
@@ -151,6 +169,13 @@ for name, steps in times.steps.items():
     cells = ("    -" if np.isnan(s) else f"{s:5.0f}" for s in steps)
     print(f"{name:>10}:", *cells)
 print("(- : not reached within the step budget)")
+
+orth, gauss = times.steps["orthogonal"], times.steps["Gaussian"]
+# Orthogonal reaches the target at every depth; Gaussian slows down and,
+# at the largest depth, misses the budget.
+assert not np.any(np.isnan(orth)) and np.isnan(gauss[-1])
+reached = ~np.isnan(gauss)
+assert gauss[reached][-1] > orth[reached][-1]
 
 # %% [markdown]
 # The Gaussian network slows down with depth and eventually does not converge within the
@@ -199,6 +224,13 @@ for (mean, std), result in selu.items():
           f"mean = {result.means[-1]:.2g}, "
           f"variance = {result.variances[-1]:.3f}")
 
+# Mean 0 and variance 1 after 50 layers, within 5 standard errors of
+# the 200 units x 100 samples of the last layer.
+n = 200 * 100
+for result in selu.values():
+    assert abs(result.means[-1]) < 5 * np.sqrt(1 / n)
+    assert abs(result.variances[-1] - 1) < 5 * np.sqrt(2 / n)
+
 # %% [markdown]
 # All three runs settle near mean 0 and variance 1 and stay there; the plots show how
 # many layers that takes. The fixed point depends on the weights' variance being $1/n$: with He's doubled
@@ -209,7 +241,7 @@ for (mean, std), result in selu.items():
 # ## References
 #
 # - He, K., Zhang, X., Ren, S. and Sun, J. (2015). [Delving deep into rectifiers](https://arxiv.org/abs/1502.01852). ICCV.
-# - Saxe, A. M., McClelland, J. L. and Ganguli, S. (2013). [Exact solutions to the nonlinear
+# - Saxe, A. M., McClelland, J. L. and Ganguli, S. (2014). [Exact solutions to the nonlinear
 #   dynamics of learning in deep linear neural networks](https://arxiv.org/abs/1312.6120). ICLR 2014.
 # - Klambauer, G., Unterthiner, T., Mayr, A. and Hochreiter, S. (2017). [Self-normalizing
 #   neural networks](https://arxiv.org/abs/1706.02515). NeurIPS.

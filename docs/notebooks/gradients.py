@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Gradients through depth
 #
-# The [tanh experiment](tanh_experiment.py) followed the signal forwards. Training also
+# The [tanh experiment](../tanh_experiment/) followed the signal forwards. Training also
 # needs the error signal to come back: backpropagation multiplies it, layer by layer, by
 # the transposed weights and by the activation's slope. If each layer shrinks it, the
 # layers near the input get almost no gradient (**vanishing gradients**); if each layer
@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import weightinit as wi
-from weightinit.experiments import activation_stats, gradient_stats
+from weightinit.experiments import activation_stats, chi_1, gradient_stats, variance_map
 
 SEED = 0
 setups = {
@@ -65,6 +65,61 @@ for ax in (ax_d, ax_w):
     ax.set(xlabel="layer (1 = next to the input)", xticks=layers)
 fig.legend(loc="outside lower center", ncols=3, fontsize=8)
 plt.show()
+
+# The prose below, checked. Per-layer factors are geometric means over the
+# 9 steps from layer 10 down to layer 1; their tolerance is 5 standard
+# errors of sqrt(2 / 500) per layer, the finite-width fluctuation.
+WIDTH, SAMPLES = 500, 200
+tol = 5 * np.sqrt(2 / WIDTH) / np.sqrt(9)
+
+
+def per_layer(name):
+    v = grads[name].backprop_grad_vars
+    return (v[0] / v[-1]) ** (1 / 9)
+
+
+# tanh, 0.01 * randn: linear regime, variance times 0.01**2 * 500 per layer.
+assert abs(per_layer("tanh, 0.01 * randn") / (0.01**2 * WIDTH) - 1) < tol
+# tanh, 1.0 * randn: variance times chi_1 = 500 E[tanh'(z)^2], with z of
+# variance 500 E[x^2]; a fine grid integrates the sharp tanh'(z)^2.
+large = activation_stats(partial(wi.normal, std=1.0), "tanh", widths=[WIDTH] * 10,
+                         n_samples=SAMPLES, rng=SEED)
+q = WIDTH * np.mean([np.mean(a**2) for a in large.activations])
+z = np.linspace(-12, 12, 480_001)
+pdf = np.exp(-(z**2) / 2) / np.sqrt(2 * np.pi)
+chi_large = WIDTH * np.trapezoid(np.cosh(np.sqrt(q) * z) ** -4 * pdf, z)
+assert abs(per_layer("tanh, 1.0 * randn") / chi_large - 1) < tol
+assert chi_large > 10
+
+
+def assert_mean_field(v, sigma_w, samples):
+    """Var(delta_l) / Var(delta_L) against the product of the mean-field
+    factors chi_1(q_l) = sigma_w^2 E[tanh'(z_l)^2] over the layers crossed
+    (Schoenholz et al. 2017), q_l the forward variance map's values.
+    Tolerance: 5 standard errors of WIDTH * samples values per layer."""
+    q, qs = sigma_w**2, []  # layer 1 sums N(0, 1) inputs
+    for _ in v:
+        qs.append(q)
+        q = float(variance_map(q, sigma_w, 0.0))
+    chis = np.array([float(chi_1(sigma_w, 0.0, q=x)) for x in qs])
+    predicted = np.cumprod(chis[-2::-1])[::-1]  # layers L-1, ..., 1
+    crossed = np.arange(len(v) - 1, 0, -1)
+    tol = 5 * np.sqrt(2 * crossed / (WIDTH * samples))
+    measured = v[:-1] / v[-1]
+    assert np.all(np.abs(measured / predicted - 1) < tol), measured / predicted
+
+
+# tanh, LeCun: a slow decline.
+v = grads["tanh, randn / sqrt(fan_in)"].backprop_grad_vars
+assert_mean_field(v, 1.0, SAMPLES)
+assert np.all(np.diff(v) > 0)
+# ReLU: variance times n Var(w) / 2 per layer: 250, 1/2 and 1.
+relu_factors = {"ReLU, 1.0 * randn": WIDTH / 2, "ReLU, LeCun": 0.5, "ReLU, He": 1.0}
+for name, factor in relu_factors.items():
+    assert abs(per_layer(name) / factor - 1) < tol, name
+# 0.01 * randn: the weight gradients come out about level.
+norms = grads["tanh, 0.01 * randn"].weight_grad_norms
+assert norms.max() / norms.min() < 1 + tol
 
 # %% [markdown]
 # Read the left panel from right to left, the way the gradient travels:
@@ -127,6 +182,17 @@ for name, g in gb_grads.items():
     v = g.backprop_grad_vars
     print(f"{name:>10}: {np.array2string(v, precision=3)}")
     print(f"{'':>10}  largest / smallest = {v.max() / v.min():.3g}")
+
+# Both follow the mean-field prediction: sigma_w^2 = n Var(W) is 1/3 for
+# the standard rule and 1 for the normalized one on these square layers.
+standard_v = gb_grads["standard"].backprop_grad_vars
+normalized_v = gb_grads["normalized"].backprop_grad_vars
+assert_mean_field(standard_v, np.sqrt(1 / 3), 250)
+assert_mean_field(normalized_v, 1.0, 250)
+# The standard rule loses more per layer than the normalized one, at every layer,
+# and its activations narrow faster.
+assert np.all(standard_v[:-1] / standard_v[1:] < normalized_v[:-1] / normalized_v[1:])
+assert np.all(gb_acts["standard"].stds < gb_acts["normalized"].stds)
 
 # %%
 gb_layers = np.arange(1, len(gb_widths) + 1)

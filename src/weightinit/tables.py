@@ -7,7 +7,9 @@ Each function returns a Markdown table. A page asks for one with
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 
@@ -15,6 +17,7 @@ from . import initializers as init
 from .schemes import SCHEMES
 
 __all__ = [
+    "bibliography",
     "deepnorm_constants",
     "exact_gains",
     "gains",
@@ -321,3 +324,43 @@ def gate_blocks() -> str:
         for gate, s in zip(("input", "forget", "cell", "output"), gate_singular_values(h, per_gate=per_gate)):
             lines.append(_row([label, gate, f"{s.min():.3f}", f"{np.median(s):.3f}", f"{s.max():.3f}"]))
     return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------- bibliography
+
+_DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _title(page: Path) -> str:
+    """A page's first level-1 heading (a notebook's first ``# # `` line), else its file name."""
+    for line in page.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^(# )?# (?P<title>\S.*)$", line)
+        if m and (page.suffix == ".md") == (m.group(1) is None):
+            return m["title"].strip()
+    return page.stem
+
+
+def bibliography(docs_dir=None) -> str:
+    """Every entry of `weightinit.bibliography.ENTRIES`, by topic, with the pages that cite it.
+
+    Parameters
+    ----------
+    docs_dir : str or pathlib.Path, optional
+        The site's ``docs`` folder, searched for citations; the repository's by default.
+        Links to the pages are relative to ``docs/reference/``.
+    """
+    from .bibliography import ENTRIES, TOPICS, citations
+
+    docs_dir = Path(docs_dir) if docs_dir is not None else _DOCS
+    cited = citations(docs_dir)
+    lines = []
+    for topic in TOPICS:
+        lines += [f"## {topic}", ""]
+        for entry in (e for e in ENTRIES.values() if e.topic == topic):
+            pages = ", ".join(f"[{_title(docs_dir / p)}](../{p})" for p in cited[entry.key])
+            lines.append(f"- {entry.citation()} {entry.takes} Cited on: {pages or 'no page'}.")
+        lines.append("")
+    return "\n".join(lines)
+
+

@@ -1,0 +1,296 @@
+"""The site's bibliography: every work a page cites, as data.
+
+`ENTRIES` holds one `Entry` per work. The reference page renders them with
+``[[table: bibliography]]`` (see `weightinit.tables.bibliography`), with the
+pages that cite each one, found by `citations`. A test checks both ways: every
+paper a page links to is here, and every entry here is cited by some page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ENTRIES", "TOPICS", "Entry", "citations", "entry_for", "is_paper_link", "links", "normalize_url", "pages"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One cited work.
+
+    Attributes
+    ----------
+    key : str
+        Short handle, first author's surname and year: ``"saxe2014"``.
+    authors : tuple of str
+        Surnames, in the paper's order.
+    year : int
+        Year of publication (of the venue, not of a preprint).
+    title, venue : str
+    url : str
+        Where to read it. A page's link to the same work must normalize to this
+        (see `normalize_url`), or lie under it (a book's chapter).
+    takes : str
+        What the site takes from it, in Markdown.
+    topic : str
+        The bibliography section it is listed under, one of `TOPICS`.
+
+    Examples
+    --------
+    >>> ENTRIES["saxe2014"].year
+    2014
+    """
+
+    key: str
+    authors: tuple[str, ...]
+    year: int
+    title: str
+    venue: str
+    url: str
+    takes: str
+    topic: str
+
+    def citation(self) -> str:
+        """The entry as one line of Markdown, authors in bold.
+
+        Examples
+        --------
+        >>> ENTRIES["rumelhart1986"].citation().split(". [")[0]
+        '**Rumelhart, Hinton, Williams** (1986)'
+        """
+        return f"**{', '.join(self.authors)}** ({self.year}). [{self.title}]({self.url}). *{self.venue}*."
+
+
+TOPICS = (
+    "Initialization rules",
+    "Signal propagation and dynamical isometry",
+    "Residual networks and transformers",
+    "Biases and output layers",
+    "Training and textbooks",
+    "Framework documentation",
+)
+
+_RULES, _SIGNAL, _RESIDUAL, _BIASES, _TRAINING, _DOCS = TOPICS
+
+_ENTRIES = [
+    Entry("lecun1998", ("LeCun", "Bottou", "Orr", "Müller"), 1998, "Efficient BackProp",
+          "Neural Networks: Tricks of the Trade, Springer",
+          "http://yann.lecun.com/exdb/publis/pdf/lecun-98b.pdf",
+          r"Weights with variance $1/n_\text{in}$ and standardized inputs (§4.6); the scaled tanh "
+          r"$1.7159 \tanh(2x/3)$ (§4.4).", _RULES),
+    Entry("glorot2010", ("Glorot", "Bengio"), 2010,
+          "Understanding the difficulty of training deep feedforward neural networks", "AISTATS",
+          "https://proceedings.mlr.press/v9/glorot10a.html",
+          r"The forward/backward compromise $2/(n_\text{in} + n_\text{out})$ (§4.2.1, Eqs. 12 and 16); "
+          r"the then-standard $\mathcal{U}(\pm 1/\sqrt{n})$ (Eq. 1).", _RULES),
+    Entry("he2015", ("He", "Zhang", "Ren", "Sun"), 2015,
+          "Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet Classification",
+          "ICCV", "https://arxiv.org/abs/1502.01852",
+          r"$2/n_\text{in}$ for ReLU and $2/((1 + a^2) n_\text{in})$ for PReLU (§2.2, Eqs. 10, 14, 15); "
+          "the 30-layer comparison with Glorot's initialization (Figure 3).", _RULES),
+    Entry("saxe2014", ("Saxe", "McClelland", "Ganguli"), 2014,
+          "Exact solutions to the nonlinear dynamics of learning in deep linear neural networks", "ICLR",
+          "https://arxiv.org/abs/1312.6120",
+          "Orthogonal initialization, depth-independent learning times in deep linear networks, and "
+          "dynamical isometry.", _RULES),
+    Entry("mezzadri2007", ("Mezzadri",), 2007, "How to generate random matrices from the classical compact groups",
+          "Notices of the AMS", "https://arxiv.org/abs/math-ph/0609050",
+          "Why a QR decomposition needs the sign fix to give a uniformly random orthogonal matrix.", _RULES),
+    Entry("martens2010", ("Martens",), 2010, "Deep learning via Hessian-free optimization", "ICML",
+          "https://www.cs.toronto.edu/~jmartens/docs/Deep_HessianFree.pdf",
+          "Sparse initialization: 15 nonzero incoming weights per unit.", _RULES),
+    Entry("sutskever2013", ("Sutskever", "Martens", "Dahl", "Hinton"), 2013,
+          "On the importance of initialization and momentum in deep learning", "ICML",
+          "https://proceedings.mlr.press/v28/sutskever13.html",
+          "Sparse initialization with momentum.", _RULES),
+    Entry("le2015", ("Le", "Jaitly", "Hinton"), 2015,
+          "A Simple Way to Initialize Recurrent Networks of Rectified Linear Units", "arXiv",
+          "https://arxiv.org/abs/1504.00941", "IRNN: identity recurrent weights.", _RULES),
+    Entry("mishkin2016", ("Mishkin", "Matas"), 2016, "All you need is a good init", "ICLR",
+          "https://arxiv.org/abs/1511.06422", "LSUV: orthonormal weights rescaled layer by layer.", _RULES),
+    Entry("klambauer2017", ("Klambauer", "Unterthiner", "Mayr", "Hochreiter"), 2017,
+          "Self-Normalizing Neural Networks", "NeurIPS", "https://arxiv.org/abs/1706.02515",
+          "SELU and its attracting fixed point at mean 0, variance 1 (Theorem 1).", _RULES),
+    Entry("poole2016", ("Poole", "Lahiri", "Raghu", "Sohl-Dickstein", "Ganguli"), 2016,
+          "Exponential expressivity in deep neural networks through transient chaos", "NeurIPS",
+          "https://arxiv.org/abs/1606.05340", "The mean-field variance map; order and chaos.", _SIGNAL),
+    Entry("schoenholz2017", ("Schoenholz", "Gilmer", "Ganguli", "Sohl-Dickstein"), 2017,
+          "Deep Information Propagation", "ICLR", "https://arxiv.org/abs/1611.01232",
+          r"$\chi_1$, depth scales, and trainability at the edge of chaos.", _SIGNAL),
+    Entry("pennington2017", ("Pennington", "Schoenholz", "Ganguli"), 2017,
+          "Resurrecting the sigmoid in deep learning through dynamical isometry: theory and practice",
+          "NeurIPS", "https://arxiv.org/abs/1711.04735",
+          "Dynamical isometry in nonlinear networks: Jacobian spectra, orthogonal weights and tanh.", _SIGNAL),
+    Entry("xiao2018", ("Xiao", "Bahri", "Sohl-Dickstein", "Schoenholz", "Pennington"), 2018,
+          "Dynamical Isometry and a Mean Field Theory of CNNs: How to Train 10,000-Layer Vanilla "
+          "Convolutional Neural Networks", "ICML", "https://arxiv.org/abs/1806.05393",
+          "Delta-orthogonal convolution kernels.", _SIGNAL),
+    Entry("he2016", ("He", "Zhang", "Ren", "Sun"), 2016, "Deep Residual Learning for Image Recognition", "CVPR",
+          "https://arxiv.org/abs/1512.03385", "Residual networks.", _RESIDUAL),
+    Entry("goyal2017", ("Goyal", "Dollár", "Girshick", "Noordhuis", "Wesolowski", "Kyrola", "Tulloch", "Jia",
+                        "He"), 2017,
+          "Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour", "arXiv", "https://arxiv.org/abs/1706.02677",
+          "Zero-initialized last BatchNorm scale in each residual block.", _RESIDUAL),
+    Entry("zhang2019", ("Zhang", "Dauphin", "Ma"), 2019, "Fixup Initialization: Residual Learning Without Normalization",
+          "ICLR", "https://arxiv.org/abs/1901.09321", "Fixup.", _RESIDUAL),
+    Entry("vaswani2017", ("Vaswani", "Shazeer", "Parmar", "Uszkoreit", "Jones", "Gomez", "Kaiser", "Polosukhin"),
+          2017, "Attention Is All You Need", "NeurIPS", "https://arxiv.org/abs/1706.03762",
+          r"Tied embeddings scaled by $\sqrt{d_\text{model}}$.", _RESIDUAL),
+    Entry("radford2019", ("Radford", "Wu", "Child", "Luan", "Amodei", "Sutskever"), 2019,
+          "Language Models are Unsupervised Multitask Learners", "OpenAI",
+          "https://cdn.openai.com/better-language-models/language_models_are_unsupervised_multitask_learners.pdf",
+          r"GPT-2: residual-layer weights scaled by $1/\sqrt{N}$, $N$ the number of residual layers.",
+          _RESIDUAL),
+    Entry("devlin2019", ("Devlin", "Chang", "Lee", "Toutanova"), 2019,
+          "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding", "NAACL",
+          "https://arxiv.org/abs/1810.04805", r"Truncated $\mathcal{N}(0, 0.02^2)$ weights.", _RESIDUAL),
+    Entry("press2017", ("Press", "Wolf"), 2017, "Using the Output Embedding to Improve Language Models", "EACL",
+          "https://arxiv.org/abs/1608.05859", "Weight tying.", _RESIDUAL),
+    Entry("gers2000", ("Gers", "Schmidhuber", "Cummins"), 2000, "Learning to Forget: Continual Prediction with LSTM",
+          "Neural Computation", "https://doi.org/10.1162/089976600300015015", "The forget gate.", _BIASES),
+    Entry("jozefowicz2015", ("Jozefowicz", "Zaremba", "Sutskever"), 2015,
+          "An Empirical Exploration of Recurrent Network Architectures", "ICML",
+          "https://proceedings.mlr.press/v37/jozefowicz15.html", "Forget-gate bias 1.", _BIASES),
+    Entry("lin2017", ("Lin", "Goyal", "Girshick", "He", "Dollár"), 2017, "Focal Loss for Dense Object Detection",
+          "ICCV", "https://arxiv.org/abs/1708.02002", r"RetinaNet's prior bias $b = -\log((1 - \pi)/\pi)$.",
+          _BIASES),
+    Entry("rumelhart1986", ("Rumelhart", "Hinton", "Williams"), 1986,
+          "Learning representations by back-propagating errors", "Nature 323, 533–536",
+          "https://www.nature.com/articles/323533a0", "Backpropagation.", _TRAINING),
+    Entry("goodfellow2016", ("Goodfellow", "Bengio", "Courville"), 2016, "Deep Learning", "MIT Press",
+          "https://www.deeplearningbook.org",
+          "Initialization breaks symmetry between units (§8.4).", _TRAINING),
+    Entry("pytorch-nn-init", ("PyTorch",), 2016, "torch.nn.init", "PyTorch documentation",
+          "https://pytorch.org/docs/stable/nn.init.html", "`calculate_gain` and the initializers.", _DOCS),
+    Entry("pytorch-linear", ("PyTorch",), 2016, "torch.nn.Linear", "PyTorch documentation",
+          "https://pytorch.org/docs/stable/generated/torch.nn.Linear.html",
+          r"The default $\mathcal{U}(\pm 1/\sqrt{n_\text{in}})$ of `nn.Linear`.", _DOCS),
+    Entry("keras-initializers", ("Keras",), 2015, "Layer weight initializers", "Keras documentation",
+          "https://keras.io/api/layers/initializers/", "The initializer classes.", _DOCS),
+    Entry("jax-initializers", ("JAX authors",), 2018, "jax.nn.initializers", "JAX documentation",
+          "https://jax.readthedocs.io/en/latest/jax.nn.initializers.html", "The initializer functions.", _DOCS),
+    Entry("jax-variance-scaling", ("JAX authors",), 2018, "jax.nn.initializers.variance_scaling",
+          "JAX documentation",
+          "https://jax.readthedocs.io/en/latest/_autosummary/jax.nn.initializers.variance_scaling.html",
+          "One function for the whole variance-scaling family.", _DOCS),
+    Entry("flax-layers", ("Flax authors",), 2020, "flax.linen layers", "Flax documentation",
+          "https://flax.readthedocs.io/en/latest/api_reference/flax.linen/layers.html",
+          "`Dense` and its default initializers.", _DOCS),
+]
+
+#: Every cited work, by key, in the order the reference page lists them.
+ENTRIES: dict[str, Entry] = {e.key: e for e in _ENTRIES}
+
+#: Hosts and paths whose links are papers or books: every such link on a page must be in `ENTRIES`.
+_PAPER = re.compile(
+    r"^(arxiv\.org|proceedings\.mlr\.press|jmlr\.org|(dx\.)?doi\.org|openreview\.net|papers\.nips\.cc|"
+    r"(proceedings\.)?neurips\.cc|aclanthology\.org|cdn\.openai\.com|nature\.com|deeplearningbook\.org|"
+    r"ieeexplore\.ieee\.org|dl\.acm\.org|link\.springer\.com|openaccess\.thecvf\.com)(/|$)"
+    r"|\.pdf$"
+)
+_LINK = re.compile(r"\]\((?P<url>https?://[^)\s]+)\)")
+_DIRECTIVE = re.compile(r"\[\[reference:\s*(?P<name>[\w.-]+)\s*\]\]")
+
+
+def normalize_url(url: str) -> str:
+    """A link reduced to what identifies the work: no scheme, ``www.``, fragment,
+    query or trailing slash; arXiv PDFs and versions mapped to the abstract page.
+
+    Examples
+    --------
+    >>> normalize_url("http://www.arxiv.org/pdf/1502.01852v3.pdf#page=2")
+    'arxiv.org/abs/1502.01852'
+    """
+    url = re.sub(r"^https?://(www\.)?", "", url.strip())
+    url = re.split(r"[#?]", url)[0].rstrip("/")
+    m = re.match(r"^arxiv\.org/(abs|pdf)/(?P<id>.+?)(v\d+)?(\.pdf)?$", url)
+    return f"arxiv.org/abs/{m['id']}" if m else url
+
+
+def is_paper_link(url: str) -> bool:
+    """Whether a link points at a paper or a book (by host, or a PDF).
+
+    Examples
+    --------
+    >>> is_paper_link("https://arxiv.org/abs/1312.6120"), is_paper_link("https://github.com/pytorch/pytorch")
+    (True, False)
+    """
+    return bool(_PAPER.search(normalize_url(url)))
+
+
+def entry_for(url: str) -> Entry | None:
+    """The entry a link cites: same normalized URL, or a page under the entry's URL.
+
+    Examples
+    --------
+    >>> entry_for("https://www.deeplearningbook.org/contents/optimization.html").key
+    'goodfellow2016'
+    >>> entry_for("https://arxiv.org/abs/0000.00000") is None
+    True
+    """
+    target = normalize_url(url)
+    for entry in ENTRIES.values():
+        base = normalize_url(entry.url)
+        if target == base or target.startswith(base + "/"):
+            return entry
+    return None
+
+
+def links(text: str) -> list[str]:
+    """The URLs a page's source links to: Markdown links, and the references that
+    ``[[reference: name]]`` directives insert from the scheme registry.
+
+    Examples
+    --------
+    >>> links("See [He](https://arxiv.org/abs/1502.01852) and [[reference: glorot_uniform]].")
+    ['https://arxiv.org/abs/1502.01852', 'https://proceedings.mlr.press/v9/glorot10a.html']
+    """
+    from .schemes import scheme
+
+    urls = [m["url"] for m in _LINK.finditer(text)]
+    for m in _DIRECTIVE.finditer(text):
+        reference = scheme(m["name"]).reference
+        if reference is not None:
+            urls.append(reference.url)
+    return urls
+
+
+def pages(docs_dir: Path) -> list[Path]:
+    """The pages whose citations count: every Markdown page but the bibliography, and the notebooks."""
+    skip = {docs_dir / "reference" / "bibliography.md"}
+    found = sorted(docs_dir.rglob("*.md")) + sorted((docs_dir / "notebooks").glob("*.py"))
+    return [p for p in found if p not in skip]
+
+
+def citations(docs_dir: str | Path) -> dict[str, list[str]]:
+    """For each entry key, the pages (paths relative to `docs_dir`) that cite it.
+
+    Every page under `docs_dir` counts except the bibliography itself: the Markdown
+    pages and the notebooks in ``notebooks/``.
+
+    Parameters
+    ----------
+    docs_dir : str or pathlib.Path
+        The site's ``docs`` folder.
+
+    Returns
+    -------
+    dict
+        Entry key to a sorted list of page paths; keys of uncited entries map to ``[]``.
+
+    Raises
+    ------
+    ValueError
+        If `docs_dir` is not a folder.
+    """
+    docs_dir = Path(docs_dir)
+    if not docs_dir.is_dir():
+        raise ValueError(f"docs_dir must be the site's docs folder; got {str(docs_dir)!r}")
+    cited: dict[str, set[str]] = {key: set() for key in ENTRIES}
+    for page in pages(docs_dir):
+        for url in links(page.read_text(encoding="utf-8")):
+            entry = entry_for(url)
+            if entry is not None:
+                cited[entry.key].add(page.relative_to(docs_dir).as_posix())
+    return {key: sorted(pages) for key, pages in cited.items()}
