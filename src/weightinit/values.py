@@ -9,3 +9,134 @@ number the code no longer gives.
 from __future__ import annotations
 
 __all__: list[str] = []
+
+import math
+from functools import lru_cache, partial
+
+import numpy as np
+
+from . import experiments
+from .initializers import TRUNCATED_STD, normal, sparse
+
+__all__ += [
+    "random_large_tanh_saturated",
+    "random_large_tanh_grad_growth",
+    "random_large_tanh_weight_grad_growth",
+    "random_large_sigmoid_grad_growth",
+    "random_large_relu_grad_growth",
+    "random_large_relu_weight_grad_growth",
+    "random_large_relu_act_growth",
+    "random_small_tanh_grad_growth",
+    "selu_omega_std",
+    "selu_omega_range",
+    "selu_tau_range",
+    "trunc_normal_std1_variance",
+    "trunc_normal_small_std_cut",
+    "dense_unit_cosine",
+    "dense_unit_cosine_theory",
+    "sparse_disjoint_pairs",
+]
+
+# The source notebook's setting: 1000 inputs, 10 layers of 500 units, one seed for all.
+_SEED = 0
+_FAN_IN = 784  # MNIST's 28 x 28 pixels, the input width of Martens' autoencoders
+_K = 15  # Martens' nonzero incoming weights per unit
+
+
+@lru_cache(maxsize=None)
+def _saturation(std: float, activation: str) -> experiments.SaturationGradients:
+    return experiments.saturation_gradients(partial(normal, std=std), activation, rng=_SEED)
+
+
+def random_large_tanh_saturated() -> str:
+    """Share of saturated tanh units under ``1.0 * randn`` weights, averaged over layers."""
+    return f"{100 * _saturation(1.0, 'tanh').saturated.mean():.0f}%"
+
+
+def random_large_tanh_grad_growth() -> str:
+    """Per-layer growth (toward the input) of the back-propagated gradient's variance."""
+    return f"{_saturation(1.0, 'tanh').grad_growth:.0f}"
+
+
+def random_large_tanh_weight_grad_growth() -> str:
+    """Per-layer growth (toward the input) of the weight gradients' variance, tanh."""
+    return f"{_saturation(1.0, 'tanh').weight_grad_growth:.0f}"
+
+
+def random_large_sigmoid_grad_growth() -> str:
+    """Per-layer growth of the back-propagated gradient's variance, sigmoid, ``1.0 * randn``."""
+    return f"{_saturation(1.0, 'sigmoid').grad_growth:.1f}"
+
+
+def random_large_relu_grad_growth() -> str:
+    """Per-layer growth of the back-propagated gradient's variance, ReLU, ``1.0 * randn``."""
+    return f"{_saturation(1.0, 'relu').grad_growth:.0f}"
+
+
+def random_large_relu_weight_grad_growth() -> str:
+    """Per-layer ratio of the weight gradients' variances, ReLU, ``1.0 * randn``."""
+    return f"{_saturation(1.0, 'relu').weight_grad_growth:.2f}"
+
+
+def random_large_relu_act_growth() -> str:
+    """Per-layer growth of the activations' variance, ReLU, ``1.0 * randn`` (forward)."""
+    stds = _saturation(1.0, "relu").act_stds
+    return f"{float(np.exp(np.mean(np.log(stds[1:] ** 2 / stds[:-1] ** 2)))):.0f}"
+
+
+def random_small_tanh_grad_growth() -> str:
+    """Per-layer factor of the back-propagated gradient's variance, tanh, ``0.01 * randn``."""
+    return f"{_saturation(0.01, 'tanh').grad_growth:.3f}"
+
+
+@lru_cache(maxsize=None)
+def _sums() -> dict:
+    return experiments.unit_sums("lecun_normal", 500, 500, rng=_SEED)
+
+
+def selu_omega_std() -> str:
+    """Standard deviation over 500 units of ``omega = sum_i w_i``, LeCun normal, fan-in 500."""
+    return f"{_sums()['omega'].std():.2f}"
+
+
+def selu_omega_range() -> str:
+    """The middle 95% of the 500 units' ``omega``."""
+    lo, hi = np.percentile(_sums()["omega"], [2.5, 97.5])
+    return f"${lo:.2f}$ to ${hi:.2f}$"
+
+
+def selu_tau_range() -> str:
+    """Smallest and largest ``tau = sum_i w_i^2`` over the 500 units."""
+    tau = _sums()["tau"]
+    return f"${tau.min():.2f}$ to ${tau.max():.2f}$"
+
+
+def trunc_normal_std1_variance() -> str:
+    """Variance of ``N(0, 1)`` cut at the absolute bounds -2 and 2: ``TRUNCATED_STD**2``."""
+    return f"{TRUNCATED_STD**2:.3f}"
+
+
+def trunc_normal_small_std_cut() -> str:
+    """Where PyTorch's default bounds +-2 sit for ``std=0.02``, in standard deviations."""
+    return f"{2.0 / 0.02:.0f}"
+
+
+@lru_cache(maxsize=None)
+def _cosines(init) -> np.ndarray:
+    return experiments.unit_cosines(init, _FAN_IN, 500, rng=_SEED)
+
+
+def dense_unit_cosine() -> str:
+    """Mean ``|cos|`` between two dense LeCun-normal units' weight vectors, fan-in 784."""
+    return f"{_cosines('lecun_normal').mean():.3f}"
+
+
+def dense_unit_cosine_theory() -> str:
+    """``sqrt(2 / (pi n))``, the mean ``|cos|`` of two random directions in high dimension."""
+    return f"{math.sqrt(2 / (math.pi * _FAN_IN)):.3f}"
+
+
+def sparse_disjoint_pairs() -> str:
+    """Share of pairs of Martens-sparse units (15 inputs of 784) with no input in common."""
+    init = partial(sparse, sparsity=1 - _K / _FAN_IN, std=1.0)
+    return f"{100 * np.mean(_cosines(init) == 0):.0f}%"
