@@ -55,6 +55,10 @@ def test_truncated_normal_values():
     assert values.trunc_normal_std1_variance() == f"{1 - 4 * phi2 / mass:.3f}"
     assert values.trunc_normal_std1_variance() == "0.774"
     assert values.trunc_normal_small_std_cut() == "100"
+    outside = 1 - mass  # P(|Z| > 2)
+    assert number(values.keras_torch_escape_per_million()) == pytest.approx(
+        1e6 * outside**4, abs=0.05
+    )
 
 
 def test_unit_cosines():

@@ -16,7 +16,7 @@ from functools import lru_cache, partial
 import numpy as np
 
 from . import experiments
-from .initializers import TRUNCATED_STD, normal, sparse
+from .initializers import TRUNCATED_STD, _normal_mass, normal, sparse
 
 __all__ += [
     "random_large_tanh_saturated",
@@ -32,6 +32,7 @@ __all__ += [
     "selu_tau_range",
     "trunc_normal_std1_variance",
     "trunc_normal_small_std_cut",
+    "keras_torch_escape_per_million",
     "dense_unit_cosine",
     "dense_unit_cosine_theory",
     "sparse_disjoint_pairs",
@@ -119,6 +120,15 @@ def trunc_normal_std1_variance() -> str:
 def trunc_normal_small_std_cut() -> str:
     """Where PyTorch's default bounds +-2 sit for ``std=0.02``, in standard deviations."""
     return f"{2.0 / 0.02:.0f}"
+
+
+def keras_torch_escape_per_million() -> str:
+    """Expected untruncated values per million from Keras 3's torch-backend truncated normal.
+
+    It keeps the first of four standard-normal draws inside +-2, and the first draw when
+    none of the four is inside, which happens with probability ``P(|Z| > 2)^4``.
+    """
+    return f"{1e6 * (1 - _normal_mass(-2.0, 2.0)) ** 4:.1f}"
 
 
 @lru_cache(maxsize=None)
