@@ -8,8 +8,6 @@ number the code no longer gives.
 
 from __future__ import annotations
 
-__all__: list[str] = []
-
 import math
 from functools import lru_cache, partial
 
@@ -18,7 +16,7 @@ import numpy as np
 from . import experiments
 from .initializers import TRUNCATED_STD, _normal_mass, normal, sparse
 
-__all__ += [
+__all__: list[str] = [
     "random_large_tanh_saturated",
     "random_large_tanh_grad_growth",
     "random_large_tanh_weight_grad_growth",
