@@ -242,3 +242,79 @@ def test_bad_arguments():
         ex.lsuv(widths=[4, 0])
     with pytest.raises(TypeError, match="init must be a scheme name or a callable"):
         ex.gradient_stats(0.01, widths=[4])
+    with pytest.raises(ValueError, match="activation must be one of"):
+        ex.variance_map(1.0, 1.0, 0.0, "sin")
+
+
+# ---------------------------------------------- saturation, unit sums, unit similarity
+
+
+def test_saturated_tanh_gradient_grows_by_the_mean_field_factor():
+    large = functools.partial(weightinit.normal, std=1.0)
+    width = 500
+    result = ex.saturation_gradients(large, "tanh", widths=[width] * 10, rng=SEED)
+    assert result.saturated.shape == result.backprop_grad_vars.shape == (10,)
+    assert result.saturated.min() > 0.8
+    # Going back one layer multiplies the variance by n Var(w) E[tanh'(z)^2], z ~ N(0, q),
+    # with q = n Var(w) E[a^2] of the layer below. Evaluate it by dense quadrature at the
+    # measured q (tanh' has features of width 1/sqrt(q), so use a fine grid).
+    q = width * np.mean(result.act_stds[1:] ** 2)
+    z = np.linspace(-8, 8, 400_001)
+    pdf = np.exp(-(z**2) / 2) / np.sqrt(2 * np.pi)
+    factor = width * np.trapezoid((1 - np.tanh(np.sqrt(q) * z) ** 2) ** 2 * pdf, z)
+    # Each ratio averages 500 x 1000 squared gradients, but the unsaturated units that carry
+    # them are few: the geometric mean over 9 ratios still lands within a few percent.
+    assert result.grad_growth == pytest.approx(factor, rel=0.05)
+    assert result.weight_grad_growth == pytest.approx(factor, rel=0.05)
+
+
+def test_relu_weight_gradients_are_level_when_both_passes_explode():
+    large = functools.partial(weightinit.normal, std=1.0)
+    result = ex.saturation_gradients(large, "relu", widths=[200] * 6, n_samples=500, rng=SEED)
+    # n Var(w) / 2 = 100 per layer in each direction; their product is level.
+    assert result.grad_growth == pytest.approx(100, rel=0.15)
+    assert result.weight_grad_growth == pytest.approx(1, abs=0.15)
+
+
+def test_small_weights_make_the_tanh_gradient_vanish():
+    small = functools.partial(weightinit.normal, std=0.01)
+    result = ex.saturation_gradients(small, "tanh", widths=[500] * 5, n_samples=500, rng=SEED)
+    # tanh is linear near 0: the factor is n Var(w) = 500 * 1e-4 = 0.05.
+    assert result.grad_growth == pytest.approx(0.05, rel=0.05)
+    assert result.saturated.max() == 0
+
+
+def test_unit_sums_are_standard_normal_under_lecun():
+    fan_in, fan_out = 400, 2000
+    sums = ex.unit_sums("lecun_normal", fan_in, fan_out, rng=SEED)
+    omega, tau = sums["omega"], sums["tau"]
+    # omega ~ N(0, 1) per unit: mean and variance within 4 standard errors.
+    assert abs(omega.mean()) < 4 / math.sqrt(fan_out)
+    assert abs(omega.var() - 1) < 4 * math.sqrt(2 / fan_out)
+    # tau = sum of fan_in squares of variance 1/fan_in: mean 1, std sqrt(2 / fan_in).
+    assert abs(tau.mean() - 1) < 4 * math.sqrt(2 / fan_in / fan_out)
+    assert abs(tau.std() / math.sqrt(2 / fan_in) - 1) < 0.1
+
+
+def test_dense_units_are_nearly_orthogonal_and_sparse_ones_often_exactly():
+    fan_in, fan_out = 784, 200
+    dense = ex.unit_cosines("lecun_normal", fan_in, fan_out, rng=SEED)
+    assert dense.shape == (fan_out * (fan_out - 1) // 2,)
+    # E|cos| = sqrt(2 / (pi n)) to first order; pairs are weakly dependent, allow 5%.
+    assert dense.mean() == pytest.approx(math.sqrt(2 / (math.pi * fan_in)), rel=0.05)
+    k = 15
+    sparse = functools.partial(weightinit.sparse, sparsity=1 - k / fan_in, std=1.0)
+    cos = ex.unit_cosines(sparse, fan_in, fan_out, rng=SEED)
+    # Two units share no input with the hypergeometric probability C(n - k, k) / C(n, k).
+    p_disjoint = math.comb(fan_in - k, k) / math.comb(fan_in, k)
+    # 19900 pairs, but pairs that share a unit are dependent: a loose bound of 0.03.
+    assert abs(np.mean(cos == 0) - p_disjoint) < 0.03
+
+
+def test_saturation_and_cosine_arguments():
+    with pytest.raises(ValueError, match="threshold must be a number in"):
+        ex.saturation_gradients("lecun_normal", widths=[4], threshold=2)
+    with pytest.raises(ValueError, match="fan_out must be at least 2"):
+        ex.unit_cosines(fan_in=4, fan_out=1)
+    with pytest.raises(ValueError, match="all-zero weights"):
+        ex.unit_cosines("zeros", fan_in=4, fan_out=3)

@@ -601,3 +601,169 @@ def lsuv(widths=(256,) * 10, activation="relu", n_samples=500, tol=0.1, max_iter
         history.append(np.array(variances))
         x = phi(x @ layer.W + layer.b)
     return LSUV([layer.W for layer in net.layers], history)
+
+
+# ------------------------------------------------- saturation, unit sums, unit similarity
+
+
+def _growth(per_layer):
+    # Geometric mean of layer l-1 over layer l: the factor per layer toward the input.
+    per_layer = np.asarray(per_layer, dtype=np.float64)
+    if per_layer.size < 2:
+        return float("nan")
+    return float(np.exp(np.mean(np.log(per_layer[:-1] / per_layer[1:]))))
+
+
+@dataclass
+class SaturationGradients:
+    """Forward saturation and backward gradient growth of one network (see `saturation_gradients`).
+
+    Attributes
+    ----------
+    saturated : numpy.ndarray
+        Per layer, the share of units (over all samples) whose slope ``|phi'(z)|`` is below
+        ``threshold`` times the activation's largest slope on ``[-1, 1]``.
+    act_stds : numpy.ndarray
+        Standard deviation of each layer's activations.
+    backprop_grad_vars : numpy.ndarray
+        Variance of the gradient with respect to each layer's pre-activations.
+    weight_grad_vars : numpy.ndarray
+        Variance of the entries of each layer's weight gradient.
+    grad_growth, weight_grad_growth : float
+        Geometric mean over layers of the ratio of a layer's variance to the next one's:
+        how much each variance is multiplied per layer going toward the input.
+    """
+
+    saturated: np.ndarray
+    act_stds: np.ndarray
+    backprop_grad_vars: np.ndarray
+    weight_grad_vars: np.ndarray
+    grad_growth: float
+    weight_grad_growth: float
+
+
+def saturation_gradients(init, activation="tanh", widths=(500,) * 10, n_samples=1000,
+                         threshold=0.01, rng=None) -> SaturationGradients:
+    """One forward and one backward pass: how many units saturate, how the gradients grow.
+
+    The source notebook's setting by default: 1000 ``N(0, 1)`` inputs through 10 tanh
+    layers of 500 units, zero biases; the backward pass starts from a ``N(0, 1)``
+    gradient at the output. With ``1.0 * randn`` weights most tanh units saturate, and
+    yet the back-propagated gradient grows toward the input: each layer multiplies its
+    variance by ``n Var(w) E[phi'(z)^2]``, and ``n Var(w) = 500`` outweighs the small
+    ``E[phi'(z)^2]``.
+
+    Parameters
+    ----------
+    init : str or callable
+        Weight initializer for every layer.
+    activation : str, default "tanh"
+        Activation of every layer.
+    widths : sequence of int, default ``(500,) * 10``
+        Layer sizes, as in `activation_stats`.
+    n_samples : int, default 1000
+        Number of input vectors.
+    threshold : float, default 0.01
+        A unit counts as saturated when its slope is below this share of the largest slope.
+    rng : None, int or numpy.random.Generator
+        Source of randomness for inputs, weights and the output gradient.
+
+    Returns
+    -------
+    SaturationGradients
+
+    Examples
+    --------
+    >>> from functools import partial
+    >>> import weightinit as wi
+    >>> large = partial(wi.normal, std=1.0)
+    >>> result = saturation_gradients(large, widths=[200] * 4, n_samples=200, rng=0)
+    >>> bool(result.saturated.min() > 0.5 and result.grad_growth > 1)
+    True
+    """
+    if not 0 < float(threshold) < 1:
+        raise ValueError(f"threshold must be a number in (0, 1); got {threshold!r}")
+    gen = _as_generator(rng)
+    widths = _widths(widths)
+    dphi = _activation(activation)[1]
+    largest = float(np.max(np.abs(dphi(np.linspace(-1.0, 1.0, 201)))))
+    net = _notebook_net(init, activation, widths, gen)
+    trace = net.forward(gen.standard_normal((int(n_samples), widths[0])))
+    grads = net.backward(trace, gen.standard_normal(trace.a[-1].shape))
+    z_vars = np.array([g.var() for g in grads.z])
+    w_vars = np.array([g.var() for g in grads.W])
+    return SaturationGradients(
+        np.array([np.mean(np.abs(dphi(z)) < threshold * largest) for z in trace.z]),
+        np.array([a.std() for a in trace.a]),
+        z_vars, w_vars, _growth(z_vars), _growth(w_vars),
+    )
+
+
+def unit_sums(init="lecun_normal", fan_in=500, fan_out=500, rng=None) -> dict:
+    """Each unit's weight sum ``omega`` and sum of squares ``tau`` (Klambauer et al. 2017).
+
+    A unit ``z = sum_i w_i x_i`` fed inputs of mean ``mu`` and variance ``nu`` has mean
+    ``mu omega`` and variance ``nu tau``. Under LeCun normal weights ``omega`` is
+    ``N(0, fan_in Var(w)) = N(0, 1)`` for each unit: zero only on average over units.
+
+    Parameters
+    ----------
+    init : str or callable, default "lecun_normal"
+        Weight initializer.
+    fan_in, fan_out : int, default 500 and 500
+        Shape of the ``(fan_in, fan_out)`` weight; one unit per column.
+    rng : None, int or numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``omega`` and ``tau``, each of shape ``(fan_out,)``.
+
+    Examples
+    --------
+    >>> sums = unit_sums(fan_in=100, fan_out=50, rng=0)
+    >>> sums["omega"].shape, sums["tau"].shape
+    ((50,), (50,))
+    """
+    fan_in, fan_out = _widths([fan_in, fan_out])
+    W = _notebook_net(init, "linear", [fan_in, fan_out], _as_generator(rng)).layers[-1].W
+    return {"omega": W.sum(axis=0), "tau": (W**2).sum(axis=0)}
+
+
+def unit_cosines(init="lecun_normal", fan_in=784, fan_out=500, rng=None) -> np.ndarray:
+    """``|cos|`` of the angle between the weight vectors of every pair of units of one layer.
+
+    Two dense random units are far from alike: their weight vectors are nearly
+    orthogonal, ``E|cos|`` is about ``sqrt(2 / (pi fan_in))``. Sparse units with disjoint
+    inputs are exactly orthogonal.
+
+    Parameters
+    ----------
+    init : str or callable, default "lecun_normal"
+        Weight initializer.
+    fan_in, fan_out : int, default 784 and 500
+        Shape of the ``(fan_in, fan_out)`` weight; one unit per column.
+    rng : None, int or numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    numpy.ndarray
+        One ``|cos|`` per pair of distinct units, shape ``(fan_out (fan_out - 1) / 2,)``.
+
+    Examples
+    --------
+    >>> c = unit_cosines(fan_in=400, fan_out=50, rng=0)
+    >>> c.shape, bool(c.mean() < 0.1)
+    ((1225,), True)
+    """
+    fan_in, fan_out = _widths([fan_in, fan_out])
+    if fan_out < 2:
+        raise ValueError(f"fan_out must be at least 2 to form a pair; got {fan_out}")
+    W = _notebook_net(init, "linear", [fan_in, fan_out], _as_generator(rng)).layers[-1].W
+    norms = np.linalg.norm(W, axis=0)
+    if np.any(norms == 0):
+        raise ValueError("init gave a unit with all-zero weights; its angle is undefined")
+    U = W / norms
+    return np.abs((U.T @ U)[np.triu_indices(fan_out, k=1)])

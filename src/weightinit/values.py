@@ -14,17 +14,34 @@ from . import meanfield as mf
 
 __all__ = [
     "bert_truncated_std",
+    "dense_unit_cosine",
+    "dense_unit_cosine_theory",
     "gelu_gain",
+    "keras_torch_escape_per_million",
     "lecun_tanh_at_one",
     "lecun_tanh_curvature_peak",
     "lecun_tanh_fixed_point",
     "lecun_tanh_unit_input",
+    "random_large_relu_act_growth",
+    "random_large_relu_grad_growth",
+    "random_large_relu_weight_grad_growth",
+    "random_large_sigmoid_grad_growth",
+    "random_large_tanh_grad_growth",
+    "random_large_tanh_saturated",
+    "random_large_tanh_weight_grad_growth",
+    "random_small_tanh_grad_growth",
     "selu_fixed_point_at_three_quarters",
+    "selu_omega_range",
+    "selu_omega_std",
+    "selu_tau_range",
     "silu_gain",
+    "sparse_disjoint_pairs",
     "tanh_chi_1_at_exact_gain",
     "tanh_chi_1_at_five_thirds",
     "tanh_exact_gain",
     "tanh_fixed_point_at_five_thirds",
+    "trunc_normal_small_std_cut",
+    "trunc_normal_std1_variance",
 ]
 
 
@@ -143,3 +160,226 @@ def keras_torch_truncation_escape() -> str:
 
 
 __all__ += ["keras_torch_truncation_escape", "truncated_std_ratio", "truncated_std_ratio_squared"]
+
+
+from functools import lru_cache, partial
+
+import numpy as np
+
+from . import experiments
+from .initializers import TRUNCATED_STD, _normal_mass, normal, sparse
+
+
+# The source notebook's setting: 1000 inputs, 10 layers of 500 units, one seed for all.
+_SEED = 0
+_FAN_IN = 784  # MNIST's 28 x 28 pixels, the input width of Martens' autoencoders
+_K = 15  # Martens' nonzero incoming weights per unit
+
+
+@lru_cache(maxsize=None)
+def _saturation(std: float, activation: str) -> experiments.SaturationGradients:
+    return experiments.saturation_gradients(partial(normal, std=std), activation, rng=_SEED)
+
+
+def random_large_tanh_saturated() -> str:
+    """Share of saturated tanh units under ``1.0 * randn`` weights, averaged over layers.
+
+    Examples
+    --------
+    >>> random_large_tanh_saturated()
+    '89%'
+    """
+    return f"{100 * _saturation(1.0, 'tanh').saturated.mean():.0f}%"
+
+
+def random_large_tanh_grad_growth() -> str:
+    """Per-layer growth (toward the input) of the back-propagated gradient's variance.
+
+    Examples
+    --------
+    >>> random_large_tanh_grad_growth()
+    '12'
+    """
+    return f"{_saturation(1.0, 'tanh').grad_growth:.0f}"
+
+
+def random_large_tanh_weight_grad_growth() -> str:
+    """Per-layer growth (toward the input) of the weight gradients' variance, tanh.
+
+    Examples
+    --------
+    >>> random_large_tanh_weight_grad_growth()
+    '12'
+    """
+    return f"{_saturation(1.0, 'tanh').weight_grad_growth:.0f}"
+
+
+def random_large_sigmoid_grad_growth() -> str:
+    """Per-layer growth of the back-propagated gradient's variance, sigmoid, ``1.0 * randn``.
+
+    Examples
+    --------
+    >>> random_large_sigmoid_grad_growth()
+    '2.1'
+    """
+    return f"{_saturation(1.0, 'sigmoid').grad_growth:.1f}"
+
+
+def random_large_relu_grad_growth() -> str:
+    """Per-layer growth of the back-propagated gradient's variance, ReLU, ``1.0 * randn``.
+
+    Examples
+    --------
+    >>> random_large_relu_grad_growth()
+    '249'
+    """
+    return f"{_saturation(1.0, 'relu').grad_growth:.0f}"
+
+
+def random_large_relu_weight_grad_growth() -> str:
+    """Per-layer ratio of the weight gradients' variances, ReLU, ``1.0 * randn``.
+
+    Examples
+    --------
+    >>> random_large_relu_weight_grad_growth()
+    '1.00'
+    """
+    return f"{_saturation(1.0, 'relu').weight_grad_growth:.2f}"
+
+
+def random_large_relu_act_growth() -> str:
+    """Per-layer growth of the activations' variance, ReLU, ``1.0 * randn`` (forward).
+
+    Examples
+    --------
+    >>> random_large_relu_act_growth()
+    '248'
+    """
+    stds = _saturation(1.0, "relu").act_stds
+    return f"{float(np.exp(np.mean(np.log(stds[1:] ** 2 / stds[:-1] ** 2)))):.0f}"
+
+
+def random_small_tanh_grad_growth() -> str:
+    """Per-layer factor of the back-propagated gradient's variance, tanh, ``0.01 * randn``.
+
+    Examples
+    --------
+    >>> random_small_tanh_grad_growth()
+    '0.049'
+    """
+    return f"{_saturation(0.01, 'tanh').grad_growth:.3f}"
+
+
+@lru_cache(maxsize=None)
+def _sums() -> dict:
+    return experiments.unit_sums("lecun_normal", 500, 500, rng=_SEED)
+
+
+def selu_omega_std() -> str:
+    """Standard deviation over 500 units of ``omega = sum_i w_i``, LeCun normal, fan-in 500.
+
+    Examples
+    --------
+    >>> selu_omega_std()
+    '1.02'
+    """
+    return f"{_sums()['omega'].std():.2f}"
+
+
+def selu_omega_range() -> str:
+    """The middle 95% of the 500 units' ``omega``.
+
+    Examples
+    --------
+    >>> selu_omega_range()
+    '$-2.14$ to $1.99$'
+    """
+    lo, hi = np.percentile(_sums()["omega"], [2.5, 97.5])
+    return f"${lo:.2f}$ to ${hi:.2f}$"
+
+
+def selu_tau_range() -> str:
+    """Smallest and largest ``tau = sum_i w_i^2`` over the 500 units.
+
+    Examples
+    --------
+    >>> selu_tau_range()
+    '$0.81$ to $1.17$'
+    """
+    tau = _sums()["tau"]
+    return f"${tau.min():.2f}$ to ${tau.max():.2f}$"
+
+
+def trunc_normal_std1_variance() -> str:
+    """Variance of ``N(0, 1)`` cut at the absolute bounds -2 and 2: ``TRUNCATED_STD**2``.
+
+    Examples
+    --------
+    >>> trunc_normal_std1_variance()
+    '0.774'
+    """
+    return f"{TRUNCATED_STD**2:.3f}"
+
+
+def trunc_normal_small_std_cut() -> str:
+    """Where PyTorch's default bounds +-2 sit for ``std=0.02``, in standard deviations.
+
+    Examples
+    --------
+    >>> trunc_normal_small_std_cut()
+    '100'
+    """
+    return f"{2.0 / 0.02:.0f}"
+
+
+def keras_torch_escape_per_million() -> str:
+    """Expected untruncated values per million from Keras 3's torch-backend truncated normal.
+
+    It keeps the first of four standard-normal draws inside +-2, and the first draw when
+    none of the four is inside, which happens with probability ``P(|Z| > 2)^4``.
+
+    Examples
+    --------
+    >>> keras_torch_escape_per_million()
+    '4.3'
+    """
+    return f"{1e6 * (1 - _normal_mass(-2.0, 2.0)) ** 4:.1f}"
+
+
+@lru_cache(maxsize=None)
+def _cosines(init) -> np.ndarray:
+    return experiments.unit_cosines(init, _FAN_IN, 500, rng=_SEED)
+
+
+def dense_unit_cosine() -> str:
+    """Mean ``|cos|`` between two dense LeCun-normal units' weight vectors, fan-in 784.
+
+    Examples
+    --------
+    >>> dense_unit_cosine()
+    '0.029'
+    """
+    return f"{_cosines('lecun_normal').mean():.3f}"
+
+
+def dense_unit_cosine_theory() -> str:
+    """``sqrt(2 / (pi n))``, the mean ``|cos|`` of two random directions in high dimension.
+
+    Examples
+    --------
+    >>> dense_unit_cosine_theory()
+    '0.028'
+    """
+    return f"{math.sqrt(2 / (math.pi * _FAN_IN)):.3f}"
+
+
+def sparse_disjoint_pairs() -> str:
+    """Share of pairs of Martens-sparse units (15 inputs of 784) with no input in common.
+
+    Examples
+    --------
+    >>> sparse_disjoint_pairs()
+    '75%'
+    """
+    init = partial(sparse, sparsity=1 - _K / _FAN_IN, std=1.0)
+    return f"{100 * np.mean(_cosines(init) == 0):.0f}%"
