@@ -8,9 +8,15 @@ number the code no longer gives.
 
 from __future__ import annotations
 
+from functools import lru_cache, partial
 import math
 
+import numpy as np
+
+from . import experiments
+from . import initializers as _init
 from . import meanfield as mf
+from .initializers import TRUNCATED_STD, _normal_mass, normal, sparse
 
 __all__ = [
     "bert_truncated_std",
@@ -118,8 +124,6 @@ def bert_truncated_std() -> str:
 
 # ---------------------------------------------------------------- reference/frameworks.md
 
-from . import initializers as _init
-
 
 def truncated_std_ratio() -> str:
     """Std of a standard normal cut at +-2, as a share of the parent's.
@@ -160,14 +164,6 @@ def keras_torch_truncation_escape() -> str:
 
 
 __all__ += ["keras_torch_truncation_escape", "truncated_std_ratio", "truncated_std_ratio_squared"]
-
-
-from functools import lru_cache, partial
-
-import numpy as np
-
-from . import experiments
-from .initializers import TRUNCATED_STD, _normal_mass, normal, sparse
 
 
 # The source notebook's setting: 1000 inputs, 10 layers of 500 units, one seed for all.
