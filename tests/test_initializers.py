@@ -189,6 +189,7 @@ def test_variance_scaling_modes_use_the_named_fan():
     """fan_geo_avg and fan_avg differ from fan_in and fan_out by known factors."""
     shape = (800, 50)
     for mode, n in [("fan_in", 800), ("fan_out", 50), ("fan_avg", 425), ("fan_geo_avg", 200)]:
+        assert wi.select_fan(mode, *shape) == n
         w = wi.variance_scaling(shape, 3.0, mode, rng=7)
         assert_moments(w, 0.0, 3.0 / n, 3.0)
 
@@ -220,8 +221,7 @@ def test_uniform_bounds_are_exact(name, shape_id, shape, layout, dtype):
 def test_variance_scaling_uniform_bound(mode, dtype):
     w = wi.variance_scaling((40, 3, 250), 0.7, mode, "uniform", in_axis=0, out_axis=1, rng=5, dtype=dtype)
     fan_in, fan_out = compute_fans(w.shape, 0, 1)
-    n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2, "fan_geo_avg": math.sqrt(fan_in * fan_out)}[mode]
-    bound = math.sqrt(3 * 0.7 / n)
+    bound = math.sqrt(3 * 0.7 / wi.select_fan(mode, fan_in, fan_out))
     top = np.abs(w.astype(np.float64)).max()
     assert top <= bound * (1 + 4 * np.finfo(np.float64).eps)
     assert top >= bound * (1 + math.log(EDGE_P) / w.size - 2 * np.finfo(dtype).eps)
