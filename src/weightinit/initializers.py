@@ -800,9 +800,11 @@ def orthogonal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, d
     If ``rows >= cols`` the columns are orthonormal, :math:`W^\\top W = g^2 I`;
     otherwise the rows are, :math:`W W^\\top = g^2 I`. The matrix is the Q factor
     of a Gaussian matrix's QR decomposition with the signs of R's diagonal moved
-    into Q, which makes it uniform (Haar) over orthogonal matrices. NumPy's QR
-    works in float64 only: float32 and float16 results are rounded from float64,
-    and the peak memory is about four float64 copies of the weight.
+    into Q, which makes it uniform (Haar) over orthogonal matrices (Mezzadri 2007).
+    The QR is of the smaller side and runs in place, in float32 for float32 and
+    float16 weights and in float64 for float64 ones: the peak memory is the draw
+    plus, unless the weight is a dense ``(rows, cols)`` one with ``rows < cols``,
+    one copy of the result in its layout.
 
     Parameters
     ----------
@@ -819,6 +821,8 @@ def orthogonal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, d
     ----------
     Saxe, McClelland and Ganguli, "Exact solutions to the nonlinear dynamics of
     learning in deep linear neural networks", ICLR 2014 (arXiv 2013).
+    Mezzadri, "How to generate random matrices from the classical compact groups",
+    Notices of the AMS 54(5), 2007.
 
     Examples
     --------
@@ -834,13 +838,46 @@ def orthogonal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, d
     gen = as_generator(rng)
     if rows * cols == 0:
         return np.zeros(shape, dtype=dtype)
-    # NumPy's QR works in float64 whatever the input, so the draw is float64 too. A
-    # wide weight is the transpose of a tall one.
-    q, r = np.linalg.qr(gen.standard_normal((max(rows, cols), min(rows, cols))))
-    # The signs of R's diagonal, moved into Q, make Q Haar-distributed; the gain rides along.
-    q *= np.where(np.diag(r) < 0, -g, g)
-    del r
-    return _from_matrix(q.T if rows < cols else q, shape, o).astype(dtype, copy=False)
+    m, n = max(rows, cols), min(rows, cols)
+    # A wide weight is the transpose of a tall one: the QR is always of the smaller side.
+    # Its Q lands in place of the Gaussian draw, in the working dtype (float16 works in float32).
+    q = _haar_columns(gen, m, n, GENERATED.get(dtype, dtype), g)
+    if rows < cols:
+        q = q.T  # C-contiguous: for a dense (rows, cols) weight no copy follows
+    return _from_matrix(q, shape, o).astype(dtype, copy=False)
+
+
+def _haar_columns(gen: np.random.Generator, m: int, n: int, work: np.dtype, gain: float) -> np.ndarray:
+    """``gain`` times an ``(m, n)`` matrix with Haar-distributed orthonormal columns, ``m >= n``.
+
+    The Q of a Gaussian matrix's QR with the signs of R's diagonal moved into it
+    (Mezzadri 2007, §5). LAPACK's ``geqrf`` and ``orgqr`` overwrite the draw, which is
+    Fortran-ordered for that: besides it, only ``tau``, R's diagonal and LAPACK's
+    workspace (``n`` times a block size) are allocated.
+    """
+    from scipy.linalg import lapack
+
+    a = np.empty((m, n), work, order="F")
+    # Row blocks of the stream in C order: the same matrix as gen.standard_normal((m, n)).
+    step = max(1, BLOCK // n)
+    scratch = np.empty((min(step, m), n), work)
+    for start in range(0, m, step):
+        block = scratch[: min(step, m - start)]
+        a[start : start + block.shape[0]] = gen.standard_normal(out=block, dtype=work)
+    del scratch, block
+    geqrf, orgqr, geqrf_lwork = lapack.get_lapack_funcs(("geqrf", "orgqr", "geqrf_lwork"), (a,))
+    lwork = max(int(geqrf_lwork(m, n)[0]), 64 * n)
+    qr, tau, _, info = geqrf(a, lwork=lwork, overwrite_a=True)
+    del _  # geqrf's workspace: orgqr allocates its own
+    if info != 0 or not np.shares_memory(qr, a):
+        raise RuntimeError(f"LAPACK geqrf failed in place (info={info})")
+    signs = np.where(np.diagonal(qr) < 0, -gain, gain).astype(work)
+    q, _, info = orgqr(qr, tau, lwork=lwork, overwrite_a=True)
+    del _
+    if info != 0 or not np.shares_memory(q, a):
+        raise RuntimeError(f"LAPACK orgqr failed in place (info={info})")
+    q *= signs
+    return q
 
 
 def identity(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
