@@ -1046,8 +1046,10 @@ def initializer(name: str) -> Callable[..., np.ndarray]:
 
     Raises
     ------
+    TypeError
+        If ``name`` is not a str.
     ValueError
-        For an unknown name; the message lists the known ones.
+        If ``name`` is neither an initializer nor an alias; the message lists every name.
 
     Examples
     --------
