@@ -851,7 +851,7 @@ def _haar_columns(gen: np.random.Generator, m: int, n: int, work: np.dtype, gain
     """``gain`` times an ``(m, n)`` matrix with Haar-distributed orthonormal columns, ``m >= n``.
 
     The Q of a Gaussian matrix's QR with the signs of R's diagonal moved into it
-    (Mezzadri 2007, §5). LAPACK's ``geqrf`` and ``orgqr`` overwrite the draw, which is
+    (Mezzadri 2007). LAPACK's ``geqrf`` and ``orgqr`` overwrite the draw, which is
     Fortran-ordered for that: besides it, only ``tau``, R's diagonal and LAPACK's
     workspace (``n`` times a block size) are allocated.
     """
