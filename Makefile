@@ -22,7 +22,7 @@ help:
 	@echo "make site             strict static build into site/"
 	@echo "make test-browser     chromium checks over the built site (needs Debian's chromium)"
 	@echo "make test-frameworks  cross-checks against PyTorch and Keras (installs them)"
-	@echo "make bench            initializer speed and memory against NumPy's generator"
+	@echo "make bench            initializer speed and memory against NumPy's generator, orthogonal against torch"
 	@echo "make bench-site       cold and warm build times, per figure and notebook"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
@@ -52,6 +52,7 @@ test-frameworks: $(STAMP)
 	KERAS_BACKEND=torch $(BIN)/pytest --codeblocks -m frameworks docs README.md
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) $(filter torch==%,$(FRAMEWORKS))
 	$(BIN)/python tests/benchmarks/bench_init.py
 
 bench-site: $(STAMP)

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import weightinit as wi
+from weightinit._sampling import BLOCK
 from weightinit import SCHEMES, compute_fans
 
 # ------------------------------------------------------------------ tolerances
@@ -189,6 +190,7 @@ def test_variance_scaling_modes_use_the_named_fan():
     """fan_geo_avg and fan_avg differ from fan_in and fan_out by known factors."""
     shape = (800, 50)
     for mode, n in [("fan_in", 800), ("fan_out", 50), ("fan_avg", 425), ("fan_geo_avg", 200)]:
+        assert wi.select_fan(mode, *shape) == n
         w = wi.variance_scaling(shape, 3.0, mode, rng=7)
         assert_moments(w, 0.0, 3.0 / n, 3.0)
 
@@ -220,8 +222,7 @@ def test_uniform_bounds_are_exact(name, shape_id, shape, layout, dtype):
 def test_variance_scaling_uniform_bound(mode, dtype):
     w = wi.variance_scaling((40, 3, 250), 0.7, mode, "uniform", in_axis=0, out_axis=1, rng=5, dtype=dtype)
     fan_in, fan_out = compute_fans(w.shape, 0, 1)
-    n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2, "fan_geo_avg": math.sqrt(fan_in * fan_out)}[mode]
-    bound = math.sqrt(3 * 0.7 / n)
+    bound = math.sqrt(3 * 0.7 / wi.select_fan(mode, fan_in, fan_out))
     top = np.abs(w.astype(np.float64)).max()
     assert top <= bound * (1 + 4 * np.finfo(np.float64).eps)
     assert top >= bound * (1 + math.log(EDGE_P) / w.size - 2 * np.finfo(dtype).eps)
@@ -597,16 +598,41 @@ def test_no_large_temporaries(name, dtype):
     assert peak < 1.25 * w.nbytes, f"peak {peak / w.nbytes:.2f}x the array"
 
 
-@pytest.mark.parametrize("shape", [(1024, 1024), (1024, 256), (256, 1024)], ids=str)
-def test_orthogonal_memory_is_a_few_float64_copies(shape):
-    """NumPy's QR is float64-only and copies its input: about four float64 weights at once."""
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize(
+    ("shape", "layout", "copies"),
+    [
+        ((1024, 1024), {}, 2),  # the draw, then the result copied to C order
+        ((1024, 256), {}, 2),
+        ((256, 1024), {}, 1),  # the transpose of the draw is the result
+        ((256, 64, 3, 3), {"in_axis": 1, "out_axis": 0}, 2),
+    ],
+    ids=str,
+)
+def test_orthogonal_memory_is_the_draw_and_at_most_one_copy(shape, layout, copies, dtype):
+    """The QR runs in place in the output's dtype: no float64 copy for float32, no Q beside the draw.
+
+    tracemalloc sees NumPy's arrays (the draw, tau, LAPACK's workspace, the result); LAPACK
+    allocates nothing else for geqrf and orgqr. ``make bench`` measures resident memory."""
     tracemalloc.start()
     try:
-        w = wi.orthogonal(shape, rng=0, dtype=np.float32)
+        w = wi.orthogonal(shape, rng=0, dtype=dtype, **layout)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 4.25 * 2 * w.nbytes, f"peak {peak / w.nbytes:.2f}x the float32 array"
+    assert w.dtype == dtype
+    # Besides: a scratch block for the draw, LAPACK's workspace (64 n), tau and R's diagonal.
+    n = min(w.size // w.shape[layout.get("out_axis", -1)], w.shape[layout.get("out_axis", -1)])
+    small = (BLOCK + 66 * n) * w.itemsize
+    assert peak <= copies * w.nbytes + small, f"peak {peak / w.nbytes:.2f}x the array"
+
+
+def test_orthogonal_float64_draw_is_the_c_order_gaussian():
+    """The Fortran-ordered draw is filled in C order: its Q is numpy.linalg.qr's of the same draw."""
+    q, r = np.linalg.qr(np.random.default_rng(4).standard_normal((300, 120)))
+    expected = q * np.sign(np.diag(r))
+    np.testing.assert_allclose(wi.orthogonal((300, 120), rng=4), expected, atol=1e-12)
+    np.testing.assert_allclose(wi.orthogonal((120, 300), rng=4), expected.T, atol=1e-12)
 
 
 def test_float32_draws_match_float32_generator():

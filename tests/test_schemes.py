@@ -7,11 +7,14 @@ translator below evaluates the last two and holds them to ``Scheme.variance`` an
 
 from __future__ import annotations
 
+import ast
 import doctest
 import inspect
 import math
 import re
+from pathlib import Path
 
+import numpy as np
 import pytest
 from scipy import stats
 
@@ -21,7 +24,10 @@ from weightinit import SCHEMES, initializers, schemes
 # -------------------------------------------------------------------- registry
 
 #: Public names that are not initializers.
-NOT_SCHEMES = {"compute_fans", "gain", "get", "scheme", "Reference", "Scheme"} | set(wi.meanfield.__all__)
+NOT_SCHEMES = {
+    "compute_fans", "gain", "get", "scheme", "Reference", "Scheme", "initializer", "select_fan",
+    "variance_scaling_triple", "variance_scaling_triples", "lsuv", "LSUV",
+} | set(wi.meanfield.__all__)
 #: Schemes with no paper behind them.
 PLAIN = {"zeros", "ones", "constant", "normal", "uniform", "truncated_normal"}
 
@@ -65,6 +71,95 @@ def test_params_are_the_functions_defaults():
         sig = inspect.signature(s.function).parameters
         defaults = {k: p.default for k, p in sig.items() if k not in common}
         assert defaults == s.params, name
+
+
+def test_names_and_aliases_come_from_the_initializers():
+    """The registry holds exactly the initializers, under their own names and aliases."""
+    assert list(SCHEMES) == list(initializers.INITIALIZERS)
+    for alias, name in initializers.ALIASES.items():
+        assert alias in SCHEMES[name].aliases
+        assert wi.initializer(alias) is initializers.INITIALIZERS[name] is wi.get(alias)
+    with pytest.raises(ValueError, match="name must be one of .*'he_normal'.*'kaiming_normal'"):
+        wi.initializer("he")
+    with pytest.raises(TypeError, match="name must be a str"):
+        wi.scheme(3)
+
+
+#: Parameters at which each variance-scaling scheme must be the call its triple names.
+FAMILY_CASES = [{}, {"gain": 1.7}, {"mode": "fan_out"}, {"mode": "fan_geo_avg", "negative_slope": 0.3}]
+
+
+@pytest.mark.parametrize("name", list(initializers.VARIANCE_SCALING_SCHEMES))
+def test_family_functions_are_their_triples(name):
+    """Each named scheme draws exactly ``variance_scaling(shape, *triple)``, and its registry
+    variance is ``scale / fan``, at its defaults and away from them."""
+    s = SCHEMES[name]
+    cases = [c for c in FAMILY_CASES if set(c) <= set(s.params)]
+    assert len(cases) > 1 or not s.params
+    for case in cases:
+        params = {**s.params, **case}
+        scale, mode, distribution = wi.variance_scaling_triple(name, **params)
+        assert distribution == s.distribution
+        for shape, layout in [((7, 5), {}), ((6, 4, 3, 3), {"in_axis": 1, "out_axis": 0})]:
+            mine = s.function(shape, **case, **layout, rng=0)
+            np.testing.assert_array_equal(mine, wi.variance_scaling(shape, scale, mode, distribution, **layout, rng=0))
+        fan_in, fan_out = 30, 70
+        assert s.variance(fan_in, fan_out, **params) == scale / wi.select_fan(mode, fan_in, fan_out)
+
+
+def test_variance_scaling_triples_at_defaults():
+    assert wi.variance_scaling_triples() == [
+        ("lecun_normal", 1.0, "fan_in", "normal"),
+        ("lecun_uniform", 1.0, "fan_in", "uniform"),
+        ("glorot_normal", 1.0, "fan_avg", "normal"),
+        ("glorot_uniform", 1.0, "fan_avg", "uniform"),
+        ("he_normal", 2.0, "fan_in", "normal"),
+        ("he_uniform", 2.0, "fan_in", "uniform"),
+        ("pytorch_default", 1 / 3, "fan_in", "uniform"),
+    ]
+    with pytest.raises(ValueError, match="mode must be one of"):
+        wi.variance_scaling_triple("he_normal", negative_slope=0.0)
+    with pytest.raises(ValueError, match="name must be one of .*'lecun_normal'"):
+        wi.variance_scaling_triple("orthogonal")
+
+
+def test_a_family_scheme_cannot_restate_its_triple():
+    """Distribution and variance of a variance-scaling scheme come from its triple only."""
+    fields = dict(formula="", variance_tex="", summary=".", suits=("x",), reference=None)
+    with pytest.raises(TypeError, match="takes its distribution and variance from VARIANCE_SCALING_SCHEMES"):
+        schemes.Scheme(wi.he_normal, distribution="normal", **fields)
+    with pytest.raises(TypeError, match="needs a distribution and a variance"):
+        schemes.Scheme(wi.orthogonal, **fields)
+
+
+# Modules that must not reach into another module's private names.
+OWN_MODULES = ["_checks", "_sampling", "initializers", "schemes", "tables", "nn", "datasets", "values"]
+
+
+def imports_of(module: str):
+    """``(module, name)`` for every ``from .module import name`` and ``module.name`` in a library module."""
+    tree = ast.parse((Path(initializers.__file__).parent / f"{module}.py").read_text())
+    modules = {}  # local name -> module, from ``from . import module as local``
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level >= 1:
+            for a in node.names:
+                if node.module is None:
+                    modules[a.asname or a.name] = a.name
+                else:
+                    yield node.module, a.name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+            yield modules[node.value.id], node.attr
+
+
+@pytest.mark.parametrize("module", OWN_MODULES)
+def test_no_private_name_crosses_a_module(module):
+    private = [f"{src}.{name}" for src, name in imports_of(module) if name.startswith("_")]
+    assert not private, f"{module} uses private names of other modules: {private}"
+
+
+def test_nn_builds_layers_without_the_registry():
+    assert "schemes" not in {src for src, _ in imports_of("nn")}
 
 
 def test_distribution_names():
@@ -349,7 +444,7 @@ def documented_names(body: str) -> set[str]:
     names = set()
     for line in body.splitlines():
         if line and not line[0].isspace():
-            names.update(n.strip() for n in line.split(" : ")[0].split(","))
+            names.update(n.strip().lstrip("*") for n in line.split(" : ")[0].split(","))
     return names
 
 

@@ -3,10 +3,13 @@
 Every scheme is a function ``f(shape, ..., rng=None, dtype=numpy.float64)`` that
 returns a new array; :data:`SCHEMES` records each one's formula, variance and
 reference. The layout is ``y = x @ W``: a dense weight is ``(fan_in, fan_out)``.
+:func:`lsuv` rescales a network's orthonormal weights to unit variance on a batch.
 """
 
 from .initializers import (
+    ALIASES,
     DISTRIBUTIONS,
+    INITIALIZERS,
     MODES,
     NONLINEARITIES,
     TRUNCATED_STD,
@@ -18,6 +21,7 @@ from .initializers import (
     he_normal,
     he_uniform,
     identity,
+    initializer,
     kaiming_normal,
     kaiming_uniform,
     lecun_normal,
@@ -26,10 +30,13 @@ from .initializers import (
     ones,
     orthogonal,
     pytorch_default,
+    select_fan,
     sparse,
     truncated_normal,
     uniform,
+    VARIANCE_SCALING_SCHEMES,
     variance_scaling,
+    variance_scaling_triple,
     xavier_normal,
     xavier_uniform,
     zeros,
@@ -43,12 +50,16 @@ from .meanfield import (
     second_moment,
     variance_map,
 )
-from .schemes import SCHEMES, Reference, Scheme, get, scheme
+from .nn import LSUV, lsuv
+from .schemes import SCHEMES, Reference, Scheme, get, scheme, variance_scaling_triples
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ALIASES",
     "DISTRIBUTIONS",
+    "INITIALIZERS",
+    "LSUV",
     "MODES",
     "NONLINEARITIES",
     "TRUNCATED_STD",
@@ -64,19 +75,25 @@ __all__ = [
     "he_normal",
     "he_uniform",
     "identity",
+    "initializer",
     "kaiming_normal",
     "kaiming_uniform",
     "lecun_normal",
     "lecun_uniform",
+    "lsuv",
     "normal",
     "ones",
     "orthogonal",
     "pytorch_default",
     "scheme",
+    "select_fan",
     "sparse",
     "truncated_normal",
     "uniform",
+    "VARIANCE_SCALING_SCHEMES",
     "variance_scaling",
+    "variance_scaling_triple",
+    "variance_scaling_triples",
     "xavier_normal",
     "xavier_uniform",
     "zeros",

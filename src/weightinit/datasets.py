@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .initializers import _as_generator
+from ._checks import as_generator
 
 
 def _class_sizes(n_samples, n_classes):
@@ -63,7 +63,7 @@ def spirals(n_samples=300, n_classes=3, noise=0.2, rng=None):
     """
     _check_noise("noise", noise)
     sizes = _class_sizes(n_samples, n_classes)
-    gen = _as_generator(rng)
+    gen = as_generator(rng)
     r = np.concatenate([np.linspace(0.0, 1.0, m) for m in sizes])
     y = _labels(sizes)
     theta = 4.0 * (y + r) + noise * gen.standard_normal(len(r))
@@ -97,7 +97,7 @@ def moons(n_samples=200, noise=0.1, rng=None):
     """
     _check_noise("noise", noise)
     sizes = _class_sizes(n_samples, 2)
-    gen = _as_generator(rng)
+    gen = as_generator(rng)
     upper = np.linspace(0.0, np.pi, sizes[0])
     lower = np.linspace(0.0, np.pi, sizes[1])
     x = np.concatenate([
@@ -140,7 +140,7 @@ def blobs(n_samples=300, n_classes=3, std=1.0, radius=4.0, rng=None):
     """
     _check_noise("std", std)
     sizes = _class_sizes(n_samples, n_classes)
-    gen = _as_generator(rng)
+    gen = as_generator(rng)
     y = _labels(sizes)
     angle = 2.0 * np.pi * y / len(sizes)
     centres = radius * np.column_stack([np.cos(angle), np.sin(angle)])

@@ -537,30 +537,14 @@ def selu_fixed_point(init="lecun_normal", depth=50, width=500, n_samples=500,
     return MeanVar(stats.means, stats.stds**2)
 
 
-@dataclass
-class LSUV:
-    """Result of layer-sequential unit-variance initialization (see `lsuv`).
-
-    Attributes
-    ----------
-    weights : list of numpy.ndarray
-        The rescaled weight of every layer.
-    variances : list of numpy.ndarray
-        For every layer, the variance of its pre-activations before each rescaling and
-        after the last one.
-    """
-
-    weights: list
-    variances: list
-
-
 def lsuv(widths=(256,) * 10, activation="relu", n_samples=500, tol=0.1, max_iter=10,
-         rng=None) -> LSUV:
-    """LSUV (Mishkin and Matas 2015): orthonormal init, then rescale each layer to unit variance.
+         rng=None):
+    """LSUV (Mishkin and Matas 2015) on a batch of ``N(0, 1)`` inputs: `weightinit.lsuv`.
 
-    Layer by layer, first to last, the weight is divided by the standard deviation of
-    the layer's output (pre-activation) on one minibatch until ``|Var - 1| < tol`` or
-    `max_iter` rescalings have been made. With zero biases one rescaling is exact.
+    Layer by layer, first to last, the orthonormal weight is divided by the standard
+    deviation of the layer's output (pre-activation) on one minibatch until
+    ``|Var - 1| < tol`` or `max_iter` rescalings have been made. Every layer, the last
+    one too, uses `activation`.
 
     Parameters
     ----------
@@ -579,7 +563,9 @@ def lsuv(widths=(256,) * 10, activation="relu", n_samples=500, tol=0.1, max_iter
 
     Returns
     -------
-    LSUV
+    weightinit.nn.LSUV
+        The network, its weights, and each layer's variances before each rescaling and
+        after the last one.
 
     Examples
     --------
@@ -587,20 +573,12 @@ def lsuv(widths=(256,) * 10, activation="relu", n_samples=500, tol=0.1, max_iter
     >>> all(abs(v[-1] - 1) < 0.1 for v in result.variances)
     True
     """
+    from .nn import lsuv as lsuv_net
+
     gen = _as_generator(rng)
     widths = _widths(widths)
     x = gen.standard_normal((int(n_samples), widths[0]))
-    net = _notebook_net("orthogonal", activation, widths, gen)
-    phi = _activation(activation)[0]
-    history = []
-    for layer in net.layers:
-        variances = [np.var(x @ layer.W + layer.b)]
-        while abs(variances[-1] - 1) >= tol and len(variances) <= max_iter:
-            layer.W /= np.sqrt(variances[-1])
-            variances.append(np.var(x @ layer.W + layer.b))
-        history.append(np.array(variances))
-        x = phi(x @ layer.W + layer.b)
-    return LSUV([layer.W for layer in net.layers], history)
+    return lsuv_net(x, widths, activation, activation, tol=tol, max_iter=max_iter, rng=gen)
 
 
 # ------------------------------------------------- saturation, unit sums, unit similarity

@@ -15,10 +15,30 @@ or float64).
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Sequence
+from collections.abc import Callable
 
 import numpy as np
+
+from ._checks import (
+    as_generator,
+    check_axes,
+    check_choice,
+    check_dtype,
+    check_positive,
+    check_real,
+    check_shape,
+)
+from ._sampling import (
+    BLOCK,
+    GENERATED,
+    fill,
+    inside,
+    normal_mass,
+    scaled,
+    standard_truncated,
+    symmetric_uniform,
+    truncated_moments,
+)
 
 __all__ = [
     "MODES",
@@ -26,6 +46,12 @@ __all__ = [
     "NONLINEARITIES",
     "TRUNCATED_STD",
     "compute_fans",
+    "select_fan",
+    "VARIANCE_SCALING_SCHEMES",
+    "variance_scaling_triple",
+    "ALIASES",
+    "INITIALIZERS",
+    "initializer",
     "gain",
     "variance_scaling",
     "zeros",
@@ -51,7 +77,14 @@ __all__ = [
     "pytorch_default",
 ]
 
-MODES = ("fan_in", "fan_out", "fan_avg", "fan_geo_avg")
+#: What each ``mode`` divides the variance by, as a function of ``(fan_in, fan_out)``.
+_FANS = {
+    "fan_in": lambda fan_in, fan_out: fan_in,
+    "fan_out": lambda fan_in, fan_out: fan_out,
+    "fan_avg": lambda fan_in, fan_out: (fan_in + fan_out) / 2,
+    "fan_geo_avg": lambda fan_in, fan_out: math.sqrt(fan_in * fan_out),
+}
+MODES = tuple(_FANS)
 DISTRIBUTIONS = ("normal", "truncated_normal", "uniform")
 _UNIT_GAIN = (
     "linear",
@@ -65,125 +98,9 @@ _UNIT_GAIN = (
     "sigmoid",
 )
 NONLINEARITIES = _UNIT_GAIN + ("tanh", "relu", "leaky_relu", "selu")
-_FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
-# NumPy's generator has no float16 path: float16 is drawn in float32, one block at a time.
-_GENERATED = {np.dtype(np.float16): np.dtype(np.float32)}
-# Arrays are filled in blocks of this many entries: a block's scaling, shifting and
-# casting then run while it is in cache, and scratch memory stays small.
-_BLOCK = 1 << 16
-# Bit generators whose random_raw() words carry 64 random bits (MT19937's carry 32).
-_RAW64 = (np.random.PCG64, np.random.PCG64DXSM, np.random.Philox, np.random.SFC64)
-
-
-def _normal_mass(a: float, b: float) -> float:
-    """P(a < Z < b) for Z ~ N(0, 1); erfc keeps its precision in the tails, where erf cancels."""
-    r = math.sqrt(0.5)
-    if a >= 0:
-        return 0.5 * (math.erfc(a * r) - math.erfc(b * r))
-    if b <= 0:
-        return 0.5 * (math.erfc(-b * r) - math.erfc(-a * r))
-    return 0.5 * (math.erf(b * r) - math.erf(a * r))
-
-
-def _truncated_moments(a: float, b: float) -> tuple[float, float]:
-    """Mean and standard deviation of a standard normal truncated to ``(a, b)``."""
-    pdf = lambda x: math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)  # noqa: E731
-    mass = _normal_mass(a, b)
-    if mass == 0:
-        raise ValueError(f"(a, b) = ({a}, {b}) holds too little probability for float64 moments")
-    mean = (pdf(a) - pdf(b)) / mass
-    var = 1 + (a * pdf(a) - b * pdf(b)) / mass - mean * mean
-    return mean, math.sqrt(var)
-
 
 #: Standard deviation of N(0, 1) truncated to (-2, 2): about 0.8796.
-TRUNCATED_STD = _truncated_moments(-2.0, 2.0)[1]
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _check_shape(shape) -> tuple[int, ...]:
-    if isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
-        shape = (shape,)
-    if not isinstance(shape, (Sequence, np.ndarray)) or isinstance(shape, str):
-        raise TypeError(f"shape must be a sequence of non-negative ints; got {shape!r}")
-    dims = []
-    for d in shape:
-        if isinstance(d, bool) or not isinstance(d, numbers.Integral):
-            raise TypeError(f"shape must contain only ints; got {d!r} in shape={tuple(shape)!r}")
-        if d < 0:
-            raise ValueError(f"shape must contain non-negative ints; got {d} in shape={tuple(shape)!r}")
-        dims.append(int(d))
-    return tuple(dims)
-
-
-def _check_axes(shape: tuple[int, ...], in_axis, out_axis) -> tuple[int, int]:
-    ndim = len(shape)
-    if ndim < 2:
-        raise ValueError(
-            f"shape must have at least 2 dimensions to define fan_in and fan_out; got shape={shape!r}"
-        )
-    axes = []
-    for name, axis in (("in_axis", in_axis), ("out_axis", out_axis)):
-        if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-            raise TypeError(f"{name} must be an int; got {axis!r}")
-        if not -ndim <= axis < ndim:
-            raise ValueError(
-                f"{name} must be in [{-ndim}, {ndim - 1}] for a shape with {ndim} dimensions; got {axis}"
-            )
-        axes.append(int(axis) % ndim)
-    if axes[0] == axes[1]:
-        raise ValueError(f"in_axis and out_axis must differ; both point to axis {axes[0]}")
-    return axes[0], axes[1]
-
-
-def _check_positive(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a positive real number; got {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive finite number; got {value!r}")
-    return value
-
-
-def _check_real(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {value!r}")
-    return value
-
-
-def _check_choice(name: str, value, allowed: Sequence[str]) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
-    return value
-
-
-def _check_dtype(dtype) -> np.dtype:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype must be float16, float32 or float64; got {dtype!r}") from None
-    if dt not in _FLOAT_DTYPES:
-        raise TypeError(f"dtype must be float16, float32 or float64; got {dt.name}")
-    return dt
-
-
-def _as_generator(rng) -> np.random.Generator:
-    """Turn ``rng`` (None, an int seed or a Generator) into a Generator (SPEC 7)."""
-    if rng is None or isinstance(rng, np.random.Generator):
-        return np.random.default_rng(rng)
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(f"rng seed must be non-negative; got {rng}")
-        return np.random.default_rng(int(rng))
-    raise TypeError(
-        f"rng must be None, an int seed or a numpy.random.Generator; got {type(rng).__name__}"
-    )
-
+TRUNCATED_STD = truncated_moments(-2.0, 2.0)[1]
 
 # ----------------------------------------------------------------------------- fans
 
@@ -226,10 +143,32 @@ def compute_fans(shape, in_axis: int = -2, out_axis: int = -1) -> tuple[int, int
     >>> compute_fans((128, 64, 3, 3), in_axis=1, out_axis=0)
     (576, 1152)
     """
-    shape = _check_shape(shape)
-    i, o = _check_axes(shape, in_axis, out_axis)
+    shape = check_shape(shape)
+    i, o = check_axes(shape, in_axis, out_axis)
     receptive = math.prod(d for k, d in enumerate(shape) if k not in (i, o))
     return shape[i] * receptive, shape[o] * receptive
+
+
+def select_fan(mode: str, fan_in: float, fan_out: float) -> float:
+    """The fan that ``mode`` names: the ``n`` in a variance of ``scale / n``.
+
+    Parameters
+    ----------
+    mode : {"fan_in", "fan_out", "fan_avg", "fan_geo_avg"}
+        ``fan_avg`` is the arithmetic mean of the fans, ``fan_geo_avg`` the geometric mean.
+    fan_in, fan_out : float
+        The fans, as returned by :func:`compute_fans`.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> select_fan("fan_avg", 300, 100), select_fan("fan_geo_avg", 400, 100)
+    (200.0, 200.0)
+    """
+    return _FANS[check_choice("mode", mode, MODES)](fan_in, fan_out)
 
 
 # ----------------------------------------------------------------------------- gain
@@ -266,7 +205,7 @@ def gain(nonlinearity: str, param: float | None = None) -> float:
     >>> gain("tanh")
     1.6666666666666667
     """
-    _check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
+    check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
     if nonlinearity != "leaky_relu" and param is not None:
         raise ValueError(f"param is only used by nonlinearity='leaky_relu'; got param={param!r}")
     if nonlinearity in _UNIT_GAIN:
@@ -277,126 +216,11 @@ def gain(nonlinearity: str, param: float | None = None) -> float:
         return math.sqrt(2.0)
     if nonlinearity == "selu":
         return 0.75
-    slope = 0.01 if param is None else _check_real("param", param)
+    slope = 0.01 if param is None else check_real("param", param)
     return math.sqrt(2.0 / (1.0 + slope**2))
 
 
 # ------------------------------------------------------------------------ sampling
-
-
-def _fill(out: np.ndarray, draw, bounds: tuple | None = None) -> np.ndarray:
-    """Fill ``out`` block by block with ``draw(buf)``, then clip to ``bounds`` if given.
-
-    ``buf`` is the block itself, or for float16 a float32 scratch block that is
-    cast into it: the only temporaries are one block long.
-    """
-    flat = out.reshape(-1)
-    work = _GENERATED.get(out.dtype)
-    scratch = None if work is None else np.empty(min(flat.size, _BLOCK), work)
-    for start in range(0, flat.size, _BLOCK):
-        block = flat[start : start + _BLOCK]
-        buf = block if scratch is None else scratch[: block.size]
-        draw(buf)
-        if buf is not block:
-            block[...] = buf
-        if bounds is not None:
-            np.clip(block, *bounds, out=block)
-    return out
-
-
-def _scaled(buf: np.ndarray, scale: float, shift: float = 0.0) -> np.ndarray:
-    """``buf * scale + shift``, in place and in ``buf``'s dtype."""
-    buf *= buf.dtype.type(scale)
-    if shift:
-        buf += buf.dtype.type(shift)
-    return buf
-
-
-def _inside(lo: float, hi: float, dtype: np.dtype, strict: tuple[bool, bool]) -> tuple:
-    """The extreme ``dtype`` values in the interval from ``lo`` to ``hi``.
-
-    ``strict`` says, per end, whether the end itself is excluded. Clipping to
-    these makes rounding (of the scale, the shift, the cast) unable to put a
-    value on or past a bound.
-    """
-    t = dtype.type
-    with np.errstate(over="ignore"):
-        low, high = t(lo), t(hi)
-    # Compare as Python floats: NumPy would round ``lo`` and ``hi`` to ``dtype`` first.
-    if float(low) < lo or (strict[0] and float(low) == lo):
-        low = np.nextafter(low, t(np.inf))
-    if float(high) > hi or (strict[1] and float(high) == hi):
-        high = np.nextafter(high, t(-np.inf))
-    if not low <= high:
-        raise ValueError(f"no {dtype.name} value lies between {lo!r} and {hi!r}")
-    return low, high
-
-
-def _symmetric_uniform(gen: np.random.Generator, bound: float, work: np.dtype):
-    """A ``draw`` for :func:`_fill` into ``work`` buffers giving U(-bound, bound), with ``|w| <= bound`` exactly.
-
-    ``bound`` must be a ``work`` value, so that the products below are exact.
-    """
-    t = work.type
-    if type(gen.bit_generator) not in _RAW64:
-
-        def draw(buf):
-            gen.random(out=buf, dtype=work)
-            buf *= t(2 * bound)
-            buf -= t(bound)
-
-        return draw
-
-    # Raw words read as signed ints, times bound / 2**(bits-1): one pass, about
-    # twice as fast as random() followed by a scale and a shift. Converting an int
-    # rounds to nearest, so |int| <= 2**(bits-1) and |w| <= bound hold after rounding.
-    bits = 8 * work.itemsize
-    ints, scale = np.dtype(f"i{work.itemsize}"), t(bound * 2.0 ** (1 - bits))
-    raw = gen.bit_generator.random_raw
-
-    def draw(buf):
-        words = raw(-(-buf.size * bits // 64)).view(ints)[: buf.size]
-        np.multiply(words, scale, out=buf, dtype=work, casting="unsafe")
-
-    return draw
-
-
-def _standard_truncated(gen: np.random.Generator, buf: np.ndarray, a: float, b: float) -> np.ndarray:
-    """Fill ``buf`` with N(0, 1) samples conditioned on ``a < x < b``.
-
-    Redraws rejected values; for intervals holding little mass it draws from an
-    exponential or uniform proposal (Robert, 1995) instead.
-    """
-    if _normal_mass(a, b) >= 0.25:
-        gen.standard_normal(out=buf, dtype=buf.dtype)
-        bad = np.flatnonzero((buf <= a) | (buf >= b))
-        while bad.size:
-            buf[bad] = gen.standard_normal(bad.size, dtype=buf.dtype)
-            bad = bad[(buf[bad] <= a) | (buf[bad] >= b)]
-        return buf
-    # Little mass: the interval lies in one tail or is narrow. Sample on the side
-    # away from zero, mirroring when the interval is negative.
-    sign = 1.0
-    if b <= 0:
-        a, b, sign = -b, -a, -1.0
-    lo = max(a, 0.0)
-    todo = np.arange(buf.size)
-    while todo.size:
-        n = todo.size
-        if lo > 0 and b - lo > 1.0 / lo:
-            rate = 0.5 * (lo + math.sqrt(lo * lo + 4.0))
-            x = lo + gen.exponential(1.0 / rate, n)
-            accept = np.exp(-0.5 * (x - rate) ** 2)
-        else:
-            x = gen.uniform(a, b, n)
-            # Log-density of the target relative to its peak on the interval.
-            accept = np.exp(0.5 * (lo * lo - x * x))
-        keep = (gen.random(n) < accept) & (x > a) & (x < b)
-        buf[todo[keep]] = sign * x[keep]
-        todo = todo[~keep]
-    return buf
-
-
 def variance_scaling(
     shape,
     scale: float = 1.0,
@@ -453,34 +277,28 @@ def variance_scaling(
     >>> round(float(w.var() * 512), 1)
     2.0
     """
-    shape = _check_shape(shape)
+    shape = check_shape(shape)
     fan_in, fan_out = compute_fans(shape, in_axis, out_axis)
-    scale = _check_positive("scale", scale)
-    _check_choice("mode", mode, MODES)
-    _check_choice("distribution", distribution, DISTRIBUTIONS)
-    dtype = _check_dtype(dtype)
-    gen = _as_generator(rng)
+    scale = check_positive("scale", scale)
+    check_choice("mode", mode, MODES)
+    check_choice("distribution", distribution, DISTRIBUTIONS)
+    dtype = check_dtype(dtype)
+    gen = as_generator(rng)
     out = np.empty(shape, dtype)
     if out.size == 0:
         return out
-    n = {
-        "fan_in": fan_in,
-        "fan_out": fan_out,
-        "fan_avg": (fan_in + fan_out) / 2,
-        "fan_geo_avg": math.sqrt(fan_in * fan_out),
-    }[mode]
-    std = math.sqrt(scale / n)
+    std = math.sqrt(scale / select_fan(mode, fan_in, fan_out))
     if distribution == "uniform":
         # A bound rounded toward zero in the output dtype keeps every value within the true bound.
-        bound = _inside(-math.sqrt(3.0) * std, math.sqrt(3.0) * std, dtype, (False, False))[1]
-        return _fill(out, _symmetric_uniform(gen, float(bound), _GENERATED.get(dtype, dtype)))
+        bound = inside(-math.sqrt(3.0) * std, math.sqrt(3.0) * std, dtype, (False, False))[1]
+        return fill(out, symmetric_uniform(gen, float(bound), GENERATED.get(dtype, dtype)))
     if distribution == "normal":
-        return _fill(out, lambda buf: _scaled(gen.standard_normal(out=buf, dtype=buf.dtype), std))
+        return fill(out, lambda buf: scaled(gen.standard_normal(out=buf, dtype=buf.dtype), std))
     cut = 2.0 * std / TRUNCATED_STD
-    return _fill(
+    return fill(
         out,
-        lambda buf: _scaled(_standard_truncated(gen, buf, -2.0, 2.0), std / TRUNCATED_STD),
-        _inside(-cut, cut, dtype, (True, True)),
+        lambda buf: scaled(standard_truncated(gen, buf, -2.0, 2.0), std / TRUNCATED_STD),
+        inside(-cut, cut, dtype, (True, True)),
     )
 
 
@@ -542,9 +360,9 @@ def constant(shape, value: float = 0.0, *, rng=None, dtype=np.float64) -> np.nda
     array([[0.5, 0.5],
            [0.5, 0.5]])
     """
-    shape = _check_shape(shape)
-    value = _check_real("value", value)
-    return np.full(shape, value, dtype=_check_dtype(dtype))
+    shape = check_shape(shape)
+    value = check_real("value", value)
+    return np.full(shape, value, dtype=check_dtype(dtype))
 
 
 def normal(shape, std: float = 0.01, mean: float = 0.0, *, rng=None, dtype=np.float64) -> np.ndarray:
@@ -568,12 +386,12 @@ def normal(shape, std: float = 0.01, mean: float = 0.0, *, rng=None, dtype=np.fl
     >>> round(float(w.std()), 3)
     0.01
     """
-    shape = _check_shape(shape)
-    std = _check_positive("std", std)
-    mean = _check_real("mean", mean)
-    dtype = _check_dtype(dtype)
-    gen = _as_generator(rng)
-    return _fill(np.empty(shape, dtype), lambda buf: _scaled(gen.standard_normal(out=buf, dtype=buf.dtype), std, mean))
+    shape = check_shape(shape)
+    std = check_positive("std", std)
+    mean = check_real("mean", mean)
+    dtype = check_dtype(dtype)
+    gen = as_generator(rng)
+    return fill(np.empty(shape, dtype), lambda buf: scaled(gen.standard_normal(out=buf, dtype=buf.dtype), std, mean))
 
 
 def uniform(shape, low: float = -0.05, high: float = 0.05, *, rng=None, dtype=np.float64) -> np.ndarray:
@@ -596,17 +414,17 @@ def uniform(shape, low: float = -0.05, high: float = 0.05, *, rng=None, dtype=np
     >>> bool(w.min() >= -0.1 and w.max() < 0.1)
     True
     """
-    shape = _check_shape(shape)
-    low, high = _check_real("low", low), _check_real("high", high)
+    shape = check_shape(shape)
+    low, high = check_real("low", low), check_real("high", high)
     if not low < high:
         raise ValueError(f"low must be less than high; got low={low}, high={high}")
-    dtype = _check_dtype(dtype)
-    gen = _as_generator(rng)
-    return _fill(
+    dtype = check_dtype(dtype)
+    gen = as_generator(rng)
+    return fill(
         np.empty(shape, dtype),
-        lambda buf: _scaled(gen.random(out=buf, dtype=buf.dtype), high - low, low),
+        lambda buf: scaled(gen.random(out=buf, dtype=buf.dtype), high - low, low),
         # Rounding of the scale and the shift could otherwise reach ``high`` or pass ``low``.
-        _inside(low, high, dtype, (False, True)),
+        inside(low, high, dtype, (False, True)),
     )
 
 
@@ -648,23 +466,85 @@ def truncated_normal(
     >>> bool(abs(w).max() < 0.04)
     True
     """
-    shape = _check_shape(shape)
-    std = _check_positive("std", std)
-    mean = _check_real("mean", mean)
-    a, b = _check_real("a", a), _check_real("b", b)
+    shape = check_shape(shape)
+    std = check_positive("std", std)
+    mean = check_real("mean", mean)
+    a, b = check_real("a", a), check_real("b", b)
     if not a < b:
         raise ValueError(f"a must be less than b; got a={a}, b={b}")
-    dtype = _check_dtype(dtype)
-    gen = _as_generator(rng)
-    return _fill(
+    dtype = check_dtype(dtype)
+    gen = as_generator(rng)
+    return fill(
         np.empty(shape, dtype),
-        lambda buf: _scaled(_standard_truncated(gen, buf, a, b), std, mean),
+        lambda buf: scaled(standard_truncated(gen, buf, a, b), std, mean),
         # Rounding of the scale, the shift or a cast to float16 could otherwise reach a bound.
-        _inside(mean + a * std, mean + b * std, dtype, (True, True)),
+        inside(mean + a * std, mean + b * std, dtype, (True, True)),
     )
 
 
 # ------------------------------------------------------------ variance scaling family
+
+
+def _gain_squared(gain) -> float:
+    g = check_positive("gain", gain)
+    return g * g
+
+
+def _he_scale(negative_slope) -> float:
+    s = check_real("negative_slope", negative_slope)
+    return 2.0 / (1.0 + s * s)
+
+
+#: Each named variance-scaling scheme as the ``(scale, mode, distribution)`` of one
+#: :func:`variance_scaling` call: the one place these triples are written. ``scale``
+#: is a function of the scheme's own parameters, by name; a ``mode`` of None means
+#: the scheme's ``mode`` parameter chooses the fan.
+VARIANCE_SCALING_SCHEMES = {
+    "lecun_normal": (lambda: 1.0, "fan_in", "normal"),
+    "lecun_uniform": (lambda: 1.0, "fan_in", "uniform"),
+    "glorot_normal": (_gain_squared, "fan_avg", "normal"),
+    "glorot_uniform": (_gain_squared, "fan_avg", "uniform"),
+    "he_normal": (_he_scale, None, "normal"),
+    "he_uniform": (_he_scale, None, "uniform"),
+    "pytorch_default": (lambda: 1.0 / 3.0, "fan_in", "uniform"),
+}
+
+
+def variance_scaling_triple(name: str, **params) -> tuple[float, str, str]:
+    """The ``(scale, mode, distribution)`` with which a named scheme calls :func:`variance_scaling`.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`VARIANCE_SCALING_SCHEMES`.
+    **params
+        The scheme's parameters (``gain``, ``mode``, ``negative_slope``), all of them.
+
+    Returns
+    -------
+    scale : float
+    mode : str
+    distribution : str
+
+    Examples
+    --------
+    >>> variance_scaling_triple("glorot_uniform", gain=2.0)
+    (4.0, 'fan_avg', 'uniform')
+    >>> variance_scaling_triple("he_normal", mode="fan_out", negative_slope=0.0)
+    (2.0, 'fan_out', 'normal')
+    """
+    check_choice("name", name, tuple(VARIANCE_SCALING_SCHEMES))
+    scale, mode, distribution = VARIANCE_SCALING_SCHEMES[name]
+    if mode is None:
+        mode = check_choice("mode", params.pop("mode", None), MODES)
+    return scale(**params), mode, distribution
+
+
+def _variance_scaled(name, shape, in_axis, out_axis, rng, dtype, **params) -> np.ndarray:
+    """Draw the named scheme: :func:`variance_scaling` with its triple."""
+    triple = variance_scaling_triple(name, **params)
+    return variance_scaling(shape, *triple, in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype)
+
 
 def lecun_normal(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
     """LeCun normal: :math:`\\mathcal{N}(0, 1/n_\\text{in})`.
@@ -692,7 +572,7 @@ def lecun_normal(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) 
     >>> round(float(w.var() * 400), 1)
     1.0
     """
-    return variance_scaling(shape, 1.0, "fan_in", "normal", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype)
+    return _variance_scaled("lecun_normal", shape, in_axis, out_axis, rng, dtype)
 
 
 def lecun_uniform(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
@@ -719,7 +599,7 @@ def lecun_uniform(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64)
     >>> bool(abs(w).max() <= (3 / 300) ** 0.5)
     True
     """
-    return variance_scaling(shape, 1.0, "fan_in", "uniform", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype)
+    return _variance_scaled("lecun_uniform", shape, in_axis, out_axis, rng, dtype)
 
 
 def glorot_normal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
@@ -752,8 +632,7 @@ def glorot_normal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None
     >>> round(float(w.var() * (300 + 100) / 2), 1)
     1.0
     """
-    g = _check_positive("gain", gain)
-    return variance_scaling(shape, g * g, "fan_avg", "normal", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype)
+    return _variance_scaled("glorot_normal", shape, in_axis, out_axis, rng, dtype, gain=gain)
 
 
 def glorot_uniform(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
@@ -783,13 +662,7 @@ def glorot_uniform(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=Non
     >>> bool(abs(w).max() <= (6 / 400) ** 0.5)
     True
     """
-    g = _check_positive("gain", gain)
-    return variance_scaling(shape, g * g, "fan_avg", "uniform", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype)
-
-
-def _he_scale(negative_slope) -> float:
-    s = _check_real("negative_slope", negative_slope)
-    return 2.0 / (1.0 + s * s)
+    return _variance_scaled("glorot_uniform", shape, in_axis, out_axis, rng, dtype, gain=gain)
 
 
 def he_normal(
@@ -826,8 +699,8 @@ def he_normal(
     >>> round(float(w.var() * 512), 1)
     2.0
     """
-    return variance_scaling(
-        shape, _he_scale(negative_slope), mode, "normal", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype
+    return _variance_scaled(
+        "he_normal", shape, in_axis, out_axis, rng, dtype, mode=mode, negative_slope=negative_slope
     )
 
 
@@ -860,8 +733,8 @@ def he_uniform(
     >>> bool(abs(w).max() <= (6 / 600) ** 0.5)
     True
     """
-    return variance_scaling(
-        shape, _he_scale(negative_slope), mode, "uniform", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype
+    return _variance_scaled(
+        "he_uniform", shape, in_axis, out_axis, rng, dtype, mode=mode, negative_slope=negative_slope
     )
 
 
@@ -893,9 +766,7 @@ def pytorch_default(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float6
     >>> bool(abs(w).max() <= 1 / 20)
     True
     """
-    return variance_scaling(
-        shape, 1.0 / 3.0, "fan_in", "uniform", in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype
-    )
+    return _variance_scaled("pytorch_default", shape, in_axis, out_axis, rng, dtype)
 
 
 xavier_normal = glorot_normal
@@ -909,7 +780,7 @@ kaiming_uniform = he_uniform
 
 def _as_matrix_shape(shape, in_axis, out_axis) -> tuple[tuple[int, ...], int]:
     """Shape of the matrix view (one column per output unit) and the output axis."""
-    _, o = _check_axes(shape, in_axis, out_axis)
+    _, o = check_axes(shape, in_axis, out_axis)
     rows = math.prod(d for k, d in enumerate(shape) if k != o)
     return (rows, shape[o]), o
 
@@ -929,9 +800,11 @@ def orthogonal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, d
     If ``rows >= cols`` the columns are orthonormal, :math:`W^\\top W = g^2 I`;
     otherwise the rows are, :math:`W W^\\top = g^2 I`. The matrix is the Q factor
     of a Gaussian matrix's QR decomposition with the signs of R's diagonal moved
-    into Q, which makes it uniform (Haar) over orthogonal matrices. NumPy's QR
-    works in float64 only: float32 and float16 results are rounded from float64,
-    and the peak memory is about four float64 copies of the weight.
+    into Q, which makes it uniform (Haar) over orthogonal matrices (Mezzadri 2007).
+    The QR is of the smaller side and runs in place, in float32 for float32 and
+    float16 weights and in float64 for float64 ones: the peak memory is the draw
+    plus, unless the weight is a dense ``(rows, cols)`` one with ``rows < cols``,
+    one copy of the result in its layout.
 
     Parameters
     ----------
@@ -948,6 +821,8 @@ def orthogonal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, d
     ----------
     Saxe, McClelland and Ganguli, "Exact solutions to the nonlinear dynamics of
     learning in deep linear neural networks", ICLR 2014 (arXiv 2013).
+    Mezzadri, "How to generate random matrices from the classical compact groups",
+    Notices of the AMS 54(5), 2007.
 
     Examples
     --------
@@ -956,20 +831,53 @@ def orthogonal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, d
     >>> bool(np.allclose(w.T @ w, np.eye(128)))
     True
     """
-    shape = _check_shape(shape)
+    shape = check_shape(shape)
     (rows, cols), o = _as_matrix_shape(shape, in_axis, out_axis)
-    g = _check_positive("gain", gain)
-    dtype = _check_dtype(dtype)
-    gen = _as_generator(rng)
+    g = check_positive("gain", gain)
+    dtype = check_dtype(dtype)
+    gen = as_generator(rng)
     if rows * cols == 0:
         return np.zeros(shape, dtype=dtype)
-    # NumPy's QR works in float64 whatever the input, so the draw is float64 too. A
-    # wide weight is the transpose of a tall one.
-    q, r = np.linalg.qr(gen.standard_normal((max(rows, cols), min(rows, cols))))
-    # The signs of R's diagonal, moved into Q, make Q Haar-distributed; the gain rides along.
-    q *= np.where(np.diag(r) < 0, -g, g)
-    del r
-    return _from_matrix(q.T if rows < cols else q, shape, o).astype(dtype, copy=False)
+    m, n = max(rows, cols), min(rows, cols)
+    # A wide weight is the transpose of a tall one: the QR is always of the smaller side.
+    # Its Q lands in place of the Gaussian draw, in the working dtype (float16 works in float32).
+    q = _haar_columns(gen, m, n, GENERATED.get(dtype, dtype), g)
+    if rows < cols:
+        q = q.T  # C-contiguous: for a dense (rows, cols) weight no copy follows
+    return _from_matrix(q, shape, o).astype(dtype, copy=False)
+
+
+def _haar_columns(gen: np.random.Generator, m: int, n: int, work: np.dtype, gain: float) -> np.ndarray:
+    """``gain`` times an ``(m, n)`` matrix with Haar-distributed orthonormal columns, ``m >= n``.
+
+    The Q of a Gaussian matrix's QR with the signs of R's diagonal moved into it
+    (Mezzadri 2007). LAPACK's ``geqrf`` and ``orgqr`` overwrite the draw, which is
+    Fortran-ordered for that: besides it, only ``tau``, R's diagonal and LAPACK's
+    workspace (``n`` times a block size) are allocated.
+    """
+    from scipy.linalg import lapack
+
+    a = np.empty((m, n), work, order="F")
+    # Row blocks of the stream in C order: the same matrix as gen.standard_normal((m, n)).
+    step = max(1, BLOCK // n)
+    scratch = np.empty((min(step, m), n), work)
+    for start in range(0, m, step):
+        block = scratch[: min(step, m - start)]
+        a[start : start + block.shape[0]] = gen.standard_normal(out=block, dtype=work)
+    del scratch, block
+    geqrf, orgqr, geqrf_lwork = lapack.get_lapack_funcs(("geqrf", "orgqr", "geqrf_lwork"), (a,))
+    lwork = max(int(geqrf_lwork(m, n)[0]), 64 * n)
+    qr, tau, _, info = geqrf(a, lwork=lwork, overwrite_a=True)
+    del _  # geqrf's workspace: orgqr allocates its own
+    if info != 0 or not np.shares_memory(qr, a):
+        raise RuntimeError(f"LAPACK geqrf failed in place (info={info})")
+    signs = np.where(np.diagonal(qr) < 0, -gain, gain).astype(work)
+    q, _, info = orgqr(qr, tau, lwork=lwork, overwrite_a=True)
+    del _
+    if info != 0 or not np.shares_memory(q, a):
+        raise RuntimeError(f"LAPACK orgqr failed in place (info={info})")
+    q *= signs
+    return q
 
 
 def identity(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
@@ -1005,10 +913,10 @@ def identity(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dty
     array([[1., 0., 0.],
            [0., 1., 0.]])
     """
-    shape = _check_shape(shape)
-    i, o = _check_axes(shape, in_axis, out_axis)
-    g = _check_positive("gain", gain)
-    out = np.zeros(shape, dtype=_check_dtype(dtype))
+    shape = check_shape(shape)
+    i, o = check_axes(shape, in_axis, out_axis)
+    g = check_positive("gain", gain)
+    out = np.zeros(shape, dtype=check_dtype(dtype))
     if out.size == 0:
         return out
     diag = np.arange(min(shape[i], shape[o]))
@@ -1069,14 +977,14 @@ def sparse(
     >>> np.count_nonzero(w, axis=0)[:3]
     array([15, 15, 15])
     """
-    shape = _check_shape(shape)
+    shape = check_shape(shape)
     (rows, cols), o = _as_matrix_shape(shape, in_axis, out_axis)
-    s = _check_real("sparsity", sparsity)
+    s = check_real("sparsity", sparsity)
     if not 0.0 <= s < 1.0:
         raise ValueError(f"sparsity must be in [0, 1); got {s}")
-    std = _check_positive("std", std)
-    dtype = _check_dtype(dtype)
-    gen = _as_generator(rng)
+    std = check_positive("std", std)
+    dtype = check_dtype(dtype)
+    gen = as_generator(rng)
     keep = rows - n_zero(s, rows)
     if keep == rows:
         return normal(shape, std, rng=gen, dtype=dtype)
@@ -1084,7 +992,7 @@ def sparse(
     # the output's layout.
     out = np.zeros(shape, dtype)
     others = [d for k, d in enumerate(shape) if k != o]
-    step = max(1, _BLOCK // rows)
+    step = max(1, BLOCK // rows)
     for start in range(0, cols if keep else 0, step):
         units = np.arange(start, min(start + step, cols))
         # The positions of the `keep` smallest of `rows` iid keys are a uniformly
@@ -1094,3 +1002,66 @@ def sparse(
         index.insert(o, units[:, None])
         out[tuple(index)] = normal((units.size, keep), std, rng=gen, dtype=dtype)
     return out
+
+
+# --------------------------------------------------------------------------- names
+
+#: Every initializer in this module, by its function's name.
+INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
+    f.__name__: f
+    for f in (zeros, ones, constant, normal, uniform, truncated_normal, variance_scaling, lecun_normal,
+              lecun_uniform, glorot_normal, glorot_uniform, he_normal, he_uniform, pytorch_default,
+              orthogonal, identity, sparse)
+}
+
+#: Other common names of the initializers, each mapped to a key of :data:`INITIALIZERS`.
+ALIASES = {
+    "zero": "zeros",
+    "random_normal": "normal",
+    "random_uniform": "uniform",
+    "trunc_normal": "truncated_normal",
+    "xavier_normal": "glorot_normal",
+    "xavier_uniform": "glorot_uniform",
+    "kaiming_normal": "he_normal",
+    "kaiming_uniform": "he_uniform",
+    "torch_default": "pytorch_default",
+    "eye": "identity",
+    "dirac": "identity",
+    "delta": "identity",
+}
+
+
+def initializer(name: str) -> Callable[..., np.ndarray]:
+    """The initializer for a name or alias.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`INITIALIZERS` or :data:`ALIASES`.
+
+    Returns
+    -------
+    callable
+        ``f(shape, **params, rng=None, dtype=numpy.float64) -> numpy.ndarray``.
+
+    Raises
+    ------
+    TypeError
+        If ``name`` is not a str.
+    ValueError
+        If ``name`` is neither an initializer nor an alias; the message lists every name.
+
+    Examples
+    --------
+    >>> initializer("kaiming_normal") is he_normal
+    True
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str; got {type(name).__name__}")
+    check_choice("name", name, sorted({*INITIALIZERS, *ALIASES}))
+    return INITIALIZERS[ALIASES.get(name, name)]
+
+
+# The old private names, for modules that still import them (experiments, figures).
+_as_generator = as_generator
+_normal_mass = normal_mass

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .initializers import _as_generator, _check_choice
-from .schemes import get
+from ._checks import as_generator, check_choice, check_count, check_positive
+from .initializers import initializer
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 """SELU's alpha (Klambauer et al. 2017)."""
@@ -98,13 +98,13 @@ def activation(name: str) -> tuple[Callable, Callable]:
     >>> float(phi(np.float64(0.0))), float(dphi(np.float64(0.0)))
     (0.0, 1.0)
     """
-    _check_choice("activation", name, sorted(ACTIVATIONS))
+    check_choice("activation", name, sorted(ACTIVATIONS))
     return ACTIVATIONS[name]
 
 
 def _resolve_init(init, argname):
     if isinstance(init, str):
-        return get(init)
+        return initializer(init)
     if callable(init):
         return init
     raise TypeError(
@@ -146,7 +146,7 @@ class Dense:
     activation: str = "linear"
 
     def __post_init__(self):
-        _check_choice("activation", self.activation, sorted(ACTIVATIONS))
+        check_choice("activation", self.activation, sorted(ACTIVATIONS))
         self.W = np.asarray(self.W, dtype=np.float64)
         self.b = np.asarray(self.b, dtype=np.float64)
         if self.W.ndim != 2 or self.b.shape != (self.W.shape[1],):
@@ -167,7 +167,7 @@ class Dense:
         activation : str, default "linear"
             Name of the activation, a key of `ACTIVATIONS`.
         init : str or callable, default "glorot_uniform"
-            A scheme name for `weightinit.get`, or any callable
+            A scheme name or alias for `weightinit.initializers.initializer`, or any callable
             ``(shape, rng=...) -> array`` called with ``shape=(fan_in, fan_out)``.
         bias_init : str or callable, optional
             Like `init`, called with ``shape=(fan_out,)``; zeros if omitted.
@@ -187,7 +187,7 @@ class Dense:
                [0.5, 0.5],
                [0.5, 0.5]])
         """
-        rng = _as_generator(rng)
+        rng = as_generator(rng)
         W = _draw(init, (fan_in, fan_out), rng, "init")
         b = np.zeros(fan_out) if bias_init is None else _draw(bias_init, (fan_out,), rng, "bias_init")
         return cls(W, b, activation)
@@ -298,7 +298,7 @@ class MLP:
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"sizes must list at least two positive ints; got {sizes}")
-        rng = _as_generator(rng)
+        rng = as_generator(rng)
         acts = [activation] * (len(sizes) - 2) + [output_activation]
         return cls(
             Dense.create(n_in, n_out, act, init, bias_init, rng)
@@ -377,6 +377,124 @@ class MLP:
             gb[i] = gz[i].sum(axis=0)
             grad = gz[i] @ layer.W.T
         return Gradients(gW, gb, gz, grad)
+
+
+# ------------------------------------------------------------------------------- LSUV
+
+
+@dataclass
+class LSUV:
+    """Result of layer-sequential unit-variance initialization (see `lsuv`).
+
+    Attributes
+    ----------
+    net : MLP
+        The network with its rescaled weights and zero biases.
+    variances : list of numpy.ndarray
+        For every layer, the variance of its pre-activations on the batch before each
+        rescaling and after the last one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> result = lsuv(np.random.default_rng(0).standard_normal((200, 16)), [16, 16], rng=0)
+    >>> len(result.weights), len(result.variances)
+    (2, 2)
+    """
+
+    net: MLP
+    variances: list
+
+    @property
+    def weights(self) -> list:
+        """The rescaled weight of every layer, ``(fan_in, fan_out)``."""
+        return [layer.W for layer in self.net.layers]
+
+
+def lsuv(x, widths, activation="relu", output_activation="linear", *, tol=0.1, max_iter=10,
+         rng=None) -> LSUV:
+    """Layer-sequential unit-variance initialization (Mishkin and Matas 2015, Algorithm 1).
+
+    Every weight starts orthonormal (`weightinit.orthogonal`, gain 1) and every bias at
+    zero. Then, layer by layer from first to last, the weight is divided by the standard
+    deviation of the layer's pre-activations ``z = x_in @ W + b`` on the batch ``x``, until
+    ``|Var(z) - 1| < tol`` or `max_iter` divisions have been made. ``Var(z)`` is the
+    variance of all entries of ``z``. Each layer sees the output of the layers before it,
+    already rescaled. With zero biases one division makes the variance 1 up to rounding.
+
+    Parameters
+    ----------
+    x : array_like
+        The batch, shape ``(n_samples, n_inputs)`` with at least two samples: a real
+        minibatch in practice.
+    widths : sequence of int
+        Output width of every layer; the first layer takes ``n_inputs``.
+    activation : str, default "relu"
+        Activation of every layer but the last, a key of `ACTIVATIONS`.
+    output_activation : str, default "linear"
+        Activation of the last layer. LSUV measures pre-activations, so it only matters
+        for the network returned.
+    tol : float, default 0.1
+        Accepted distance of the variance from 1 (the paper's :math:`\\text{Tol}_\\text{var}`).
+    max_iter : int, default 10
+        Most divisions per layer (the paper's :math:`T_\\text{max}`); 0 leaves the
+        orthonormal weights as they are.
+    rng : None, int or numpy.random.Generator
+        Source of randomness for the orthonormal weights.
+
+    Returns
+    -------
+    LSUV
+
+    Raises
+    ------
+    ValueError
+        If a layer's pre-activations have zero or non-finite variance on ``x`` (no
+        rescaling can fix that), or for bad arguments.
+
+    References
+    ----------
+    Mishkin and Matas, "All you need is a good init", ICLR 2016, arXiv:1511.06422.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.random.default_rng(1).standard_normal((500, 64))
+    >>> result = lsuv(x, [64] * 5, activation="tanh", rng=0)
+    >>> all(abs(z.var() - 1) < 0.1 for z in result.net.forward(x).z)
+    True
+    """
+    try:
+        x = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"x must be an array of real numbers; got {type(x).__name__}") from None
+    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 1:
+        raise ValueError("x must be a 2-D batch (n_samples, n_inputs) with n_samples >= 2 and n_inputs >= 1")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x must contain only finite values")
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or not widths or any(
+        isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w < 1 for w in widths
+    ):
+        raise ValueError(f"widths must be a non-empty sequence of positive ints; got {widths!r}")
+    tol = check_positive("tol", tol)
+    max_iter = check_count("max_iter", max_iter)
+    net = MLP.build([x.shape[1], *widths], activation, output_activation, "orthogonal", rng=rng)
+    history = []
+    for k, layer in enumerate(net.layers, start=1):
+        z = x @ layer.W + layer.b
+        variances = [z.var()]
+        while abs(variances[-1] - 1) >= tol and len(variances) <= max_iter:
+            if not (np.isfinite(variances[-1]) and variances[-1] > 0):
+                raise ValueError(
+                    f"layer {k}'s pre-activations have variance {variances[-1]} on x; "
+                    "LSUV cannot rescale them to 1"
+                )
+            layer.W /= np.sqrt(variances[-1])
+            z = x @ layer.W + layer.b
+            variances.append(z.var())
+        history.append(np.array(variances))
+        x = ACTIVATIONS[layer.activation][0](z)
+    return LSUV(net, history)
 
 
 def mse(y_pred, y):
@@ -538,7 +656,7 @@ def train(net: MLP, x, y, loss="mse", steps=300, lr=0.1, momentum=0.9, batch_siz
     >>> bool(history[-1] < 1e-3 * history[0])
     True
     """
-    _check_choice("loss", loss, sorted(LOSSES))
+    check_choice("loss", loss, sorted(LOSSES))
     if int(steps) < 1 or lr <= 0 or not 0 <= momentum < 1:
         raise ValueError(
             f"need steps >= 1, lr > 0 and 0 <= momentum < 1; got {steps}, {lr}, {momentum}"
@@ -547,7 +665,7 @@ def train(net: MLP, x, y, loss="mse", steps=300, lr=0.1, momentum=0.9, batch_siz
     y = np.asarray(y)
     if len(y) != len(x):
         raise ValueError(f"x and y must have the same number of samples; got {len(x)} and {len(y)}")
-    rng = _as_generator(rng)
+    rng = as_generator(rng)
     velocity = [(np.zeros_like(layer.W), np.zeros_like(layer.b)) for layer in net.layers]
     history = np.full(int(steps), np.nan)
     for step in range(int(steps)):

@@ -1,4 +1,4 @@
-"""The registry of initialization schemes: the one table that functions, pages and tests read.
+"""The registry of initialization schemes: what pages and tests read about each initializer.
 
 Each :class:`Scheme` records what a scheme draws, its variance as a function of
 the fans, the formula in LaTeX, what it suits and where it comes from. The site
@@ -12,13 +12,16 @@ deviation and mean, :math:`\\rho` a sparsity, :math:`c` a constant.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from . import initializers as init
+from ._sampling import truncated_moments
 
-__all__ = ["Reference", "Scheme", "SCHEMES", "get", "scheme"]
+__all__ = ["Reference", "Scheme", "SCHEMES", "get", "scheme", "variance_scaling_triples"]
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,15 @@ class Reference:
 class Scheme:
     """One initialization scheme.
 
+    ``name``, ``aliases`` and ``params`` are read from the function (its name, its
+    entries in :data:`weightinit.initializers.ALIASES`, its signature), and for a
+    scheme in :data:`weightinit.initializers.VARIANCE_SCALING_SCHEMES` so are
+    ``distribution`` and ``variance``: none of them is written twice.
+
     Attributes
     ----------
     name : str
-        Canonical name, also the function's name in :mod:`weightinit`.
+        Canonical name: the function's name in :mod:`weightinit`.
     aliases : tuple of str
         Other common names (``xavier_uniform`` for ``glorot_uniform``).
     function : callable
@@ -69,7 +77,9 @@ class Scheme:
         ``normal``, ``truncated_normal``, ``uniform``, ``constant``,
         ``orthogonal``, ``identity`` or ``sparse``.
     params : dict
-        The function's parameters and their defaults, as used by ``variance``.
+        The function's own parameters and their defaults, as used by ``variance``
+        (everything in its signature but ``shape``, ``in_axis``, ``out_axis``,
+        ``rng`` and ``dtype``).
     variance : callable
         ``variance(fan_in, fan_out, **params)``: the variance of one entry of
         a dense ``(fan_in, fan_out)`` weight.
@@ -93,27 +103,62 @@ class Scheme:
     >>> s = SCHEMES["glorot_uniform"]
     >>> s.variance(300, 100, **s.params), s.bound(300, 100)
     (0.005, 0.1224744871391589)
+    >>> s.name, s.aliases, s.params
+    ('glorot_uniform', ('xavier_uniform',), {'gain': 1.0})
     """
 
-    name: str
-    aliases: tuple[str, ...]
     function: Callable
-    distribution: str
-    variance: Callable[..., float]
     formula: str
     variance_tex: str
     summary: str
     suits: tuple[str, ...]
     reference: Reference | None
-    params: dict = field(default_factory=dict)
+    distribution: str | None = None
+    variance: Callable[..., float] | None = None
     mean: Callable[..., float] = lambda fan_in, fan_out, **params: 0.0
     bound_tex: str | None = None
+
+    def __post_init__(self):
+        triple = init.VARIANCE_SCALING_SCHEMES.get(self.name)
+        if triple is None:
+            if self.distribution is None or self.variance is None:
+                raise TypeError(f"scheme {self.name!r} needs a distribution and a variance")
+            return
+        if self.distribution is not None or self.variance is not None:
+            raise TypeError(
+                f"scheme {self.name!r} takes its distribution and variance from VARIANCE_SCALING_SCHEMES"
+            )
+        name = self.name
+
+        def variance(fan_in, fan_out, **params):
+            scale, mode, _ = init.variance_scaling_triple(name, **params)
+            return scale / init.select_fan(mode, fan_in, fan_out)
+
+        object.__setattr__(self, "distribution", triple[2])
+        object.__setattr__(self, "variance", variance)
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(alias for alias, name in init.ALIASES.items() if name == self.name)
+
+    @cached_property
+    def params(self) -> dict:
+        signature = inspect.signature(self.function).parameters
+        return {k: p.default for k, p in signature.items() if k not in _COMMON}
 
     def bound(self, fan_in: int, fan_out: int, **params) -> float:
         """Half-width of a symmetric uniform scheme: :math:`\\sqrt{3\\operatorname{Var}}`."""
         if self.distribution != "uniform" or self.bound_tex is None:
             raise ValueError(f"scheme {self.name!r} is not a symmetric uniform scheme")
         return math.sqrt(3.0 * self.variance(fan_in, fan_out, **{**self.params, **params}))
+
+
+#: Arguments every initializer takes that are not a scheme's parameters.
+_COMMON = ("shape", "in_axis", "out_axis", "rng", "dtype")
 
 
 def _ref(authors, title, venue, year, url):
@@ -156,15 +201,6 @@ JAX = _ref(
 _IN, _OUT = r"n_\text{in}", r"n_\text{out}"
 
 
-def _fan(mode: str, fan_in: int, fan_out: int) -> float:
-    return {
-        "fan_in": fan_in,
-        "fan_out": fan_out,
-        "fan_avg": (fan_in + fan_out) / 2,
-        "fan_geo_avg": math.sqrt(fan_in * fan_out),
-    }[init._check_choice("mode", mode, init.MODES)]
-
-
 def _sparse_variance(fan_in, fan_out, sparsity, std):
     return (1 - init.n_zero(sparsity, fan_in) / fan_in) * std**2
 
@@ -177,8 +213,6 @@ SCHEMES: dict[str, Scheme] = {
     s.name: s
     for s in [
         Scheme(
-            name="zeros",
-            aliases=("zero",),
             function=init.zeros,
             distribution="constant",
             variance=lambda fan_in, fan_out: 0.0,
@@ -189,8 +223,6 @@ SCHEMES: dict[str, Scheme] = {
             reference=None,
         ),
         Scheme(
-            name="ones",
-            aliases=(),
             function=init.ones,
             distribution="constant",
             variance=lambda fan_in, fan_out: 0.0,
@@ -202,11 +234,8 @@ SCHEMES: dict[str, Scheme] = {
             reference=None,
         ),
         Scheme(
-            name="constant",
-            aliases=(),
             function=init.constant,
             distribution="constant",
-            params={"value": 0.0},
             variance=lambda fan_in, fan_out, value: 0.0,
             mean=lambda fan_in, fan_out, value: value,
             formula=r"W = c",
@@ -216,11 +245,8 @@ SCHEMES: dict[str, Scheme] = {
             reference=None,
         ),
         Scheme(
-            name="normal",
-            aliases=("random_normal",),
             function=init.normal,
             distribution="normal",
-            params={"std": 0.01, "mean": 0.0},
             variance=lambda fan_in, fan_out, std, mean: std**2,
             mean=lambda fan_in, fan_out, std, mean: mean,
             formula=r"W \sim \mathcal{N}\left(\mu,\ \sigma^2\right)",
@@ -230,11 +256,8 @@ SCHEMES: dict[str, Scheme] = {
             reference=None,
         ),
         Scheme(
-            name="uniform",
-            aliases=("random_uniform",),
             function=init.uniform,
             distribution="uniform",
-            params={"low": -0.05, "high": 0.05},
             variance=lambda fan_in, fan_out, low, high: (high - low) ** 2 / 12,
             mean=lambda fan_in, fan_out, low, high: (low + high) / 2,
             formula=r"W \sim \mathcal{U}\left(\ell,\ h\right)",
@@ -244,13 +267,10 @@ SCHEMES: dict[str, Scheme] = {
             reference=None,
         ),
         Scheme(
-            name="truncated_normal",
-            aliases=("trunc_normal",),
             function=init.truncated_normal,
             distribution="truncated_normal",
-            params={"std": 0.01, "mean": 0.0, "a": -2.0, "b": 2.0},
-            variance=lambda fan_in, fan_out, std, mean, a, b: (std * init._truncated_moments(a, b)[1]) ** 2,
-            mean=lambda fan_in, fan_out, std, mean, a, b: mean + std * init._truncated_moments(a, b)[0],
+            variance=lambda fan_in, fan_out, std, mean, a, b: (std * truncated_moments(a, b)[1]) ** 2,
+            mean=lambda fan_in, fan_out, std, mean, a, b: mean + std * truncated_moments(a, b)[0],
             formula=r"W \sim \mathcal{N}\left(\mu,\ \sigma^2\right)"
             r" \text{ conditioned on } \mu + a\sigma < W < \mu + b\sigma",
             variance_tex=r"\kappa_{a,b}^2\,\sigma^2",
@@ -260,12 +280,9 @@ SCHEMES: dict[str, Scheme] = {
             reference=None,
         ),
         Scheme(
-            name="variance_scaling",
-            aliases=(),
             function=init.variance_scaling,
             distribution="normal",
-            params={"scale": 1.0, "mode": "fan_in", "distribution": "normal"},
-            variance=lambda fan_in, fan_out, scale, mode, distribution: scale / _fan(mode, fan_in, fan_out),
+            variance=lambda fan_in, fan_out, scale, mode, distribution: scale / init.select_fan(mode, fan_in, fan_out),
             formula=r"\operatorname{Var}(W) = \frac{\text{scale}}{n},\quad n \in \left\{"
             + _IN + r",\ " + _OUT + r",\ \tfrac{" + _IN + " + " + _OUT + r"}{2},\ \sqrt{" + _IN + " " + _OUT
             + r"}\right\}",
@@ -276,11 +293,7 @@ SCHEMES: dict[str, Scheme] = {
             reference=JAX,
         ),
         Scheme(
-            name="lecun_normal",
-            aliases=(),
             function=init.lecun_normal,
-            distribution="normal",
-            variance=lambda fan_in, fan_out: 1 / fan_in,
             formula=r"W \sim \mathcal{N}\left(0,\ \frac{1}{" + _IN + r"}\right)",
             variance_tex=r"\frac{1}{" + _IN + "}",
             summary="Variance one over the fan-in: a unit's pre-activation has the variance of its inputs.",
@@ -288,11 +301,7 @@ SCHEMES: dict[str, Scheme] = {
             reference=LECUN,
         ),
         Scheme(
-            name="lecun_uniform",
-            aliases=(),
             function=init.lecun_uniform,
-            distribution="uniform",
-            variance=lambda fan_in, fan_out: 1 / fan_in,
             formula=r"W \sim \mathcal{U}\left(-a,\ a\right),\quad a = \sqrt{\frac{3}{" + _IN + r"}}",
             variance_tex=r"\frac{1}{" + _IN + "}",
             bound_tex=r"\sqrt{\frac{3}{" + _IN + r"}}",
@@ -301,12 +310,7 @@ SCHEMES: dict[str, Scheme] = {
             reference=LECUN,
         ),
         Scheme(
-            name="glorot_normal",
-            aliases=("xavier_normal",),
             function=init.glorot_normal,
-            distribution="normal",
-            params={"gain": 1.0},
-            variance=lambda fan_in, fan_out, gain: gain**2 * 2 / (fan_in + fan_out),
             formula=r"W \sim \mathcal{N}\left(0,\ g^2\,\frac{2}{" + _IN + " + " + _OUT + r"}\right)",
             variance_tex=r"g^2\,\frac{2}{" + _IN + " + " + _OUT + "}",
             summary="Variance two over the sum of the fans: a compromise between the forward and "
@@ -315,12 +319,7 @@ SCHEMES: dict[str, Scheme] = {
             reference=GLOROT,
         ),
         Scheme(
-            name="glorot_uniform",
-            aliases=("xavier_uniform",),
             function=init.glorot_uniform,
-            distribution="uniform",
-            params={"gain": 1.0},
-            variance=lambda fan_in, fan_out, gain: gain**2 * 2 / (fan_in + fan_out),
             formula=r"W \sim \mathcal{U}\left(-a,\ a\right),\quad a = g\,\sqrt{\frac{6}{"
             + _IN + " + " + _OUT + r"}}",
             variance_tex=r"g^2\,\frac{2}{" + _IN + " + " + _OUT + "}",
@@ -330,13 +329,7 @@ SCHEMES: dict[str, Scheme] = {
             reference=GLOROT,
         ),
         Scheme(
-            name="he_normal",
-            aliases=("kaiming_normal",),
             function=init.he_normal,
-            distribution="normal",
-            params={"mode": "fan_in", "negative_slope": 0.0},
-            variance=lambda fan_in, fan_out, mode, negative_slope: 2
-            / ((1 + negative_slope**2) * _fan(mode, fan_in, fan_out)),
             formula=r"W \sim \mathcal{N}\left(0,\ \frac{2}{(1 + s^2)\," + _IN + r"}\right)",
             variance_tex=r"\frac{2}{(1 + s^2)\," + _IN + "}",
             summary="Variance two over the fan-in: ReLU discards half of the signal, so the weights "
@@ -345,13 +338,7 @@ SCHEMES: dict[str, Scheme] = {
             reference=HE,
         ),
         Scheme(
-            name="he_uniform",
-            aliases=("kaiming_uniform",),
             function=init.he_uniform,
-            distribution="uniform",
-            params={"mode": "fan_in", "negative_slope": 0.0},
-            variance=lambda fan_in, fan_out, mode, negative_slope: 2
-            / ((1 + negative_slope**2) * _fan(mode, fan_in, fan_out)),
             formula=r"W \sim \mathcal{U}\left(-a,\ a\right),\quad a = \sqrt{\frac{6}{(1 + s^2)\," + _IN + r"}}",
             variance_tex=r"\frac{2}{(1 + s^2)\," + _IN + "}",
             bound_tex=r"\sqrt{\frac{6}{(1 + s^2)\," + _IN + "}}",
@@ -360,11 +347,7 @@ SCHEMES: dict[str, Scheme] = {
             reference=HE,
         ),
         Scheme(
-            name="pytorch_default",
-            aliases=("torch_default",),
             function=init.pytorch_default,
-            distribution="uniform",
-            variance=lambda fan_in, fan_out: 1 / (3 * fan_in),
             formula=r"W \sim \mathcal{U}\left(-a,\ a\right),\quad a = \frac{1}{\sqrt{" + _IN + r"}}",
             variance_tex=r"\frac{1}{3\," + _IN + "}",
             bound_tex=r"\frac{1}{\sqrt{" + _IN + "}}",
@@ -374,11 +357,8 @@ SCHEMES: dict[str, Scheme] = {
             reference=PYTORCH,
         ),
         Scheme(
-            name="orthogonal",
-            aliases=(),
             function=init.orthogonal,
             distribution="orthogonal",
-            params={"gain": 1.0},
             variance=lambda fan_in, fan_out, gain: gain**2 / max(fan_in, fan_out),
             formula=r"W = g\,Q,\quad Q^\top Q = I \ \text{(or } Q Q^\top = I\text{)}",
             variance_tex=r"\frac{g^2}{\max(" + _IN + ", " + _OUT + ")}",
@@ -388,11 +368,8 @@ SCHEMES: dict[str, Scheme] = {
             reference=SAXE,
         ),
         Scheme(
-            name="identity",
-            aliases=("eye", "dirac", "delta"),
             function=init.identity,
             distribution="identity",
-            params={"gain": 1.0},
             variance=lambda fan_in, fan_out, gain: gain**2 * min(fan_in, fan_out) / (fan_in * fan_out)
             - _identity_mean(fan_in, fan_out, gain) ** 2,
             mean=_identity_mean,
@@ -404,11 +381,8 @@ SCHEMES: dict[str, Scheme] = {
             reference=LE,
         ),
         Scheme(
-            name="sparse",
-            aliases=(),
             function=init.sparse,
             distribution="sparse",
-            params={"sparsity": 0.9, "std": 0.01},
             variance=_sparse_variance,
             formula=r"W_{ij} \sim \mathcal{N}\left(0,\ \sigma^2\right) \text{ on } "
             r"n_\text{in} - \lceil \rho\, n_\text{in} \rceil \text{ random inputs per unit, } 0 \text{ elsewhere}",
@@ -420,8 +394,6 @@ SCHEMES: dict[str, Scheme] = {
         ),
     ]
 }
-
-_BY_ALIAS = {alias: s for s in SCHEMES.values() for alias in (s.name, *s.aliases)}
 
 
 def scheme(name: str) -> Scheme:
@@ -446,9 +418,7 @@ def scheme(name: str) -> Scheme:
     >>> scheme("kaiming_normal").name
     'he_normal'
     """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a str; got {type(name).__name__}")
-    return _BY_ALIAS[init._check_choice("name", name, sorted(_BY_ALIAS))]
+    return SCHEMES[init.initializer(name).__name__]
 
 
 def get(name: str) -> Callable:
@@ -471,3 +441,24 @@ def get(name: str) -> Callable:
     (64, 32)
     """
     return scheme(name).function
+
+
+def variance_scaling_triples() -> list[tuple[str, float, str, str]]:
+    """``(name, scale, mode, distribution)`` of every named variance-scaling scheme at its defaults.
+
+    Read from :data:`weightinit.initializers.VARIANCE_SCALING_SCHEMES` with each
+    scheme's default parameters.
+
+    Returns
+    -------
+    list of tuple
+
+    Examples
+    --------
+    >>> variance_scaling_triples()[2]
+    ('glorot_normal', 1.0, 'fan_avg', 'normal')
+    """
+    return [
+        (name, *init.variance_scaling_triple(name, **SCHEMES[name].params))
+        for name in init.VARIANCE_SCALING_SCHEMES
+    ]

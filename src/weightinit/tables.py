@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from . import initializers as init
-from .schemes import SCHEMES
+from ._sampling import normal_mass, truncated_moments
+from .schemes import SCHEMES, variance_scaling_triples
 
 __all__ = [
     "bibliography",
@@ -60,42 +61,6 @@ def schemes() -> str:
     return "\n".join(lines) + "\n"
 
 
-# Named schemes that the variance-scaling table leaves out: they fix a std instead of dividing by a fan.
-_PLAIN = ("normal", "uniform", "truncated_normal", "variance_scaling")
-
-
-def _mode_of(variance, scale: float) -> str:
-    """The fan a variance function divides by, found by evaluating it at unequal fans."""
-    fan_in, fan_out = 3, 5
-    n = scale / variance(fan_in, fan_out)
-    for mode, fan in (("fan_in", fan_in), ("fan_out", fan_out), ("fan_avg", (fan_in + fan_out) / 2),
-                      ("fan_geo_avg", math.sqrt(fan_in * fan_out))):
-        if math.isclose(n, fan):
-            return mode
-    raise ValueError(f"variance {variance} divides by no known fan")
-
-
-def variance_scaling_triples() -> list[tuple[str, float, str, str]]:
-    """``(name, scale, mode, distribution)`` of every named scheme that is a variance scaling.
-
-    Read from the registry (the variance at equal fans of 1 is the scale; unequal fans
-    reveal the mode) and then checked by drawing: each scheme must return exactly what
-    ``variance_scaling(shape, scale, mode, distribution)`` returns with the same seed.
-    """
-    triples = []
-    for s in SCHEMES.values():
-        if s.distribution not in init.DISTRIBUTIONS or s.name in _PLAIN:
-            continue
-        variance = lambda fi, fo, s=s: s.variance(fi, fo, **s.params)
-        scale = variance(1, 1)
-        mode = _mode_of(variance, scale)
-        shape = (7, 5)
-        if not np.array_equal(s.function(shape, rng=0), init.variance_scaling(shape, scale, mode, s.distribution, rng=0)):
-            raise AssertionError(f"{s.name} is not variance_scaling({scale}, {mode!r}, {s.distribution!r})")
-        triples.append((s.name, scale, mode, s.distribution))
-    return triples
-
-
 def _fraction(x: float) -> str:
     """``x`` as a small exact fraction when it is one (1/3, 2), else rounded."""
     f = Fraction(x).limit_denominator(12)
@@ -136,10 +101,10 @@ def truncation() -> str:
         _row(["---"] * 4),
     ]
     for c in (1.0, 1.5, 2.0, 2.5, 3.0):
-        std = init._truncated_moments(-c, c)[1]
+        std = truncated_moments(-c, c)[1]
         mark = " (the standard cut)" if c == 2.0 else ""
         lines.append(
-            _row([f"$\\pm {c:g}\\sigma${mark}", f"{std:.6f}", f"{1 / std:.6f}", f"{init._normal_mass(-c, c):.4f}"])
+            _row([f"$\\pm {c:g}\\sigma${mark}", f"{std:.6f}", f"{1 / std:.6f}", f"{normal_mass(-c, c):.4f}"])
         )
     return "\n".join(lines) + "\n"
 
