@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .datasets import moons, spirals
-from .initializers import _as_generator
+from ._checks import as_generator
 
 # The mean-field functions live in weightinit.meanfield; they stay importable from here.
 from .meanfield import (  # noqa: F401
@@ -104,7 +104,7 @@ def activation_stats(init, activation="tanh", widths=(500,) * 10, n_samples=1000
     >>> stats.stds.shape, stats.activations[-1].shape
     ((5,), (200, 100))
     """
-    gen = _as_generator(rng)
+    gen = as_generator(rng)
     widths = _widths(widths)
     x = input_mean + input_std * gen.standard_normal((int(n_samples), widths[0]))
     acts = _notebook_net(init, activation, widths, gen).forward(x).a
@@ -163,7 +163,7 @@ def gradient_stats(init, activation="tanh", widths=(500,) * 5, n_samples=1000,
     >>> stats.backprop_grad_vars.shape
     (4,)
     """
-    gen = _as_generator(rng)
+    gen = as_generator(rng)
     widths = _widths(widths)
     net = _notebook_net(init, activation, widths, gen)
     trace = net.forward(gen.standard_normal((int(n_samples), widths[0])))
@@ -236,7 +236,7 @@ def symmetry(init, steps=500, lr=0.5, n_samples=100, rng=None) -> Symmetry:
     >>> symmetry("he_normal", steps=50, rng=0).identical
     False
     """
-    gen = _as_generator(rng)
+    gen = as_generator(rng)
     x, y = moons(n_samples, rng=gen)
     net = MLP.build([2, 2, 1], "relu", "sigmoid", init, rng=gen)
     before = _weights(net)
@@ -284,7 +284,7 @@ def training_curves(inits=("zeros", "normal", "he_normal"), activation="relu", h
     >>> bool(curves["he_normal"][-1] < curves["zeros"][-1])
     True
     """
-    seed = int(_as_generator(rng).integers(2**32))
+    seed = int(as_generator(rng).integers(2**32))
     x, y = spirals(n_samples, rng=seed)
     curves = {}
     for label, init in _labelled(inits).items():
@@ -346,7 +346,7 @@ def depth_sweep(inits=("he_normal", "glorot_normal"), depth=30, width=32, steps=
     >>> sorted(sweep.losses), sweep.stds["he_normal"].shape
     (['glorot_normal', 'he_normal'], (10,))
     """
-    seed = int(_as_generator(rng).integers(2**32))
+    seed = int(as_generator(rng).integers(2**32))
     x, y = spirals(n_samples, rng=seed)
     losses, stds = {}, {}
     for label, init in _labelled(inits).items():
@@ -393,7 +393,7 @@ def jacobian_spectrum(inits=("orthogonal", "lecun_normal"), depth=32, width=128,
     >>> bool(np.allclose(s, 1.0))
     True
     """
-    seed = int(_as_generator(rng).integers(2**32))
+    seed = int(as_generator(rng).integers(2**32))
     x = np.random.default_rng(seed).standard_normal((1, width))
     dphi = _activation(activation)[1]
     spectra = {}
@@ -466,7 +466,7 @@ def learning_time(inits=("orthogonal", "lecun_normal"), depths=(1, 2, 4, 8, 16, 
     >>> result.steps["orthogonal"].shape
     (2,)
     """
-    seed = int(_as_generator(rng).integers(2**32))
+    seed = int(as_generator(rng).integers(2**32))
     gen = np.random.default_rng(seed)
     x = gen.standard_normal((n_samples, width))
     y = x @ gen.standard_normal((width, width)) / np.sqrt(width)
@@ -575,7 +575,7 @@ def lsuv(widths=(256,) * 10, activation="relu", n_samples=500, tol=0.1, max_iter
     """
     from .nn import lsuv as lsuv_net
 
-    gen = _as_generator(rng)
+    gen = as_generator(rng)
     widths = _widths(widths)
     x = gen.standard_normal((int(n_samples), widths[0]))
     return lsuv_net(x, widths, activation, activation, tol=tol, max_iter=max_iter, rng=gen)
@@ -661,7 +661,7 @@ def saturation_gradients(init, activation="tanh", widths=(500,) * 10, n_samples=
     """
     if not 0 < float(threshold) < 1:
         raise ValueError(f"threshold must be a number in (0, 1); got {threshold!r}")
-    gen = _as_generator(rng)
+    gen = as_generator(rng)
     widths = _widths(widths)
     dphi = _activation(activation)[1]
     largest = float(np.max(np.abs(dphi(np.linspace(-1.0, 1.0, 201)))))
@@ -705,7 +705,7 @@ def unit_sums(init="lecun_normal", fan_in=500, fan_out=500, rng=None) -> dict:
     ((50,), (50,))
     """
     fan_in, fan_out = _widths([fan_in, fan_out])
-    W = _notebook_net(init, "linear", [fan_in, fan_out], _as_generator(rng)).layers[-1].W
+    W = _notebook_net(init, "linear", [fan_in, fan_out], as_generator(rng)).layers[-1].W
     return {"omega": W.sum(axis=0), "tau": (W**2).sum(axis=0)}
 
 
@@ -739,7 +739,7 @@ def unit_cosines(init="lecun_normal", fan_in=784, fan_out=500, rng=None) -> np.n
     fan_in, fan_out = _widths([fan_in, fan_out])
     if fan_out < 2:
         raise ValueError(f"fan_out must be at least 2 to form a pair; got {fan_out}")
-    W = _notebook_net(init, "linear", [fan_in, fan_out], _as_generator(rng)).layers[-1].W
+    W = _notebook_net(init, "linear", [fan_in, fan_out], as_generator(rng)).layers[-1].W
     norms = np.linalg.norm(W, axis=0)
     if np.any(norms == 0):
         raise ValueError("init gave a unit with all-zero weights; its angle is undefined")

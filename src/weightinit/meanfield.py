@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .initializers import _as_generator, _check_choice, _check_positive, _check_real
+from ._checks import as_generator, check_choice, check_positive, check_real
 from .nn import MLP, SELU_ALPHA, SELU_LAMBDA, Dense
 
 __all__ = [
@@ -147,7 +147,7 @@ def _param(name: str, param):
             raise ValueError(f"param is only used by nonlinearity {takes}; got param={param!r} "
                              f"for {name!r}")
         return None
-    return default if param is None else _check_real("param", param)
+    return default if param is None else check_real("param", param)
 
 
 def _resolve(activation, param, derivative=False, argname="activation") -> Callable:
@@ -163,7 +163,7 @@ def _resolve(activation, param, derivative=False, argname="activation") -> Calla
     if not isinstance(activation, str):
         raise TypeError(f"{argname} must be one of {', '.join(map(repr, ACTIVATIONS))} or a "
                          f"callable; got {activation!r}")
-    _check_choice(argname, activation, ACTIVATIONS)
+    check_choice(argname, activation, ACTIVATIONS)
     p = _param(activation, param)
     f = _TABLE[activation][1 if derivative else 0]
     return lambda u: f(u, p)
@@ -266,7 +266,7 @@ def second_moment(f, q=1.0, param=None) -> float:
     >>> round(second_moment(lambda u: u / (1 + np.abs(u))), 4)  # softsign
     0.183
     """
-    q = _check_positive("q", q)
+    q = check_positive("q", q)
     phi = _resolve(f, param, argname="f")
     return float(expect(lambda u: phi(u) ** 2, q))
 
@@ -312,7 +312,7 @@ def exact_gain(nonlinearity, q=1.0, param=None) -> float:
     >>> round(exact_gain("selu"), 6)
     1.0
     """
-    q = _check_positive("q", q)
+    q = check_positive("q", q)
     phi = _resolve(nonlinearity, param, argname="nonlinearity")
     if isinstance(nonlinearity, str) and nonlinearity in _HOMOGENEOUS:
         slope = _param(nonlinearity, param)
@@ -464,10 +464,10 @@ def correlation_map(c, q, sigma_w, sigma_b, activation="tanh", param=None) -> fl
     >>> round(correlation_map(0.0, 1.0, 2 ** 0.5, 0.0, "relu"), 6)  # 1 / pi
     0.31831
     """
-    c = _check_real("c", c)
+    c = check_real("c", c)
     if not -1.0 <= c <= 1.0:
         raise ValueError(f"c must be in [-1, 1]; got {c!r}")
-    q = _check_positive("q", q)
+    q = check_positive("q", q)
     phi = _resolve(activation, param)
     s = math.sqrt(max(0.0, 1.0 - c * c))
     # Condition on u1 = sqrt(q) z1: then u2 ~ N(c u1, q (1 - c^2)).
@@ -682,7 +682,7 @@ def mean_field_check(sigma_w=1.5, sigma_b=0.3, activation="tanh", depth=30, widt
     >>> bool(abs(check.q_empirical[-1] / check.q_theory[-1] - 1) < 0.2)
     True
     """
-    gen = _as_generator(rng)
+    gen = as_generator(rng)
     x = gen.standard_normal((int(n_samples), int(width)))
     net = MLP(
         Dense.create(width, width, activation,

@@ -16,7 +16,8 @@ import numpy as np
 from . import experiments
 from . import initializers as _init
 from . import meanfield as mf
-from .initializers import TRUNCATED_STD, _normal_mass, normal, sparse
+from ._sampling import normal_mass
+from .initializers import TRUNCATED_STD, normal, sparse
 
 __all__ = [
     "bert_truncated_std",
@@ -339,7 +340,7 @@ def keras_torch_escape_per_million() -> str:
     >>> keras_torch_escape_per_million()
     '4.3'
     """
-    return f"{1e6 * (1 - _normal_mass(-2.0, 2.0)) ** 4:.1f}"
+    return f"{1e6 * (1 - normal_mass(-2.0, 2.0)) ** 4:.1f}"
 
 
 @lru_cache(maxsize=None)
