@@ -69,7 +69,7 @@ def residual_stream_std(depth: int = 48, width: int = 128, std: float = 0.02,
     residual layers as a GPT block does (attention is replaced by a second MLP: at
     initialization both are a linear map of the normalized stream followed by an output
     projection). All weights are ``N(0, std^2)``; with ``scale_residual`` the output
-    projections use ``std / sqrt(2 depth)``, the rule of Megatron-LM and Hugging Face.s GPT-2.
+    projections use ``std / sqrt(2 depth)``, the rule of Megatron-LM and Hugging Face's GPT-2.
 
     Parameters
     ----------
