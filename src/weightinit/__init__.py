@@ -34,6 +34,7 @@ from .initializers import (
     xavier_uniform,
     zeros,
 )
+from .diagnose import diagnose
 from .schemes import SCHEMES, Reference, Scheme, get, scheme
 
 __version__ = "0.1.0"
@@ -48,6 +49,7 @@ __all__ = [
     "Scheme",
     "compute_fans",
     "constant",
+    "diagnose",
     "gain",
     "get",
     "glorot_normal",
