@@ -15,7 +15,7 @@ from .datasets import spirals
 from .initializers import he_normal, _as_generator, _check_choice, _check_positive, _truncated_moments
 from .nn import MLP, cross_entropy, train
 
-__all__ = ["DIAGNOSE_CASES", "DIAGNOSE_SIZES", "LOW_PRECISION", "PrecisionLoss", "diagnose_case", "reproducibility", "batchnorm_stack", "bfloat16_round",
+__all__ = ["DIAGNOSE_CASES", "EQUIVALENTS", "Equivalent", "DIAGNOSE_SIZES", "LOW_PRECISION", "PrecisionLoss", "diagnose_case", "reproducibility", "batchnorm_stack", "bfloat16_round",
            "first_nonfinite_layer", "initial_loss", "precision_loss", "reinit_after_loading",
            "torch_trunc_normal_cut", "update_ratios"]
 
@@ -430,3 +430,65 @@ def reproducibility(n=10_000) -> dict:
     return {"same seed": float(np.max(np.abs(a - b))), "other seed": float(np.max(np.abs(a - c))),
             "other generator": float(np.max(np.abs(a - d))),
             "sum order": float(abs(forward - backward) / abs(np.float64(w).sum()))}
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """One weightinit scheme and the call in each framework that draws from the same distribution.
+
+    The calls are Python expressions, shown on the Equivalent calls page and evaluated by the
+    framework tests. In them, ``w`` is a PyTorch weight of shape ``(fan_out, fan_in)`` and ``nn``
+    is ``torch.nn``; ``keras`` is Keras 3; ``jinit`` is ``jax.nn.initializers`` and the JAX
+    expression is an initializer ``f(key, shape)`` for a shape ``(fan_in, fan_out)``.
+    ``None`` means the framework has no such call.
+    """
+
+    scheme: str
+    params: dict
+    torch: str | None
+    keras: str | None
+    jax: str | None
+
+
+EQUIVALENTS = (
+    Equivalent("zeros", {}, "nn.init.zeros_(w)", "keras.initializers.Zeros()", "jinit.zeros"),
+    Equivalent("ones", {}, "nn.init.ones_(w)", "keras.initializers.Ones()", "jinit.ones"),
+    Equivalent("constant", {"value": 0.3}, "nn.init.constant_(w, 0.3)",
+               "keras.initializers.Constant(0.3)", "jinit.constant(0.3)"),
+    Equivalent("normal", {"std": 0.01}, "nn.init.normal_(w, 0.0, 0.01)",
+               "keras.initializers.RandomNormal(0.0, 0.01)", "jinit.normal(0.01)"),
+    Equivalent("uniform", {"low": -0.05, "high": 0.05}, "nn.init.uniform_(w, -0.05, 0.05)",
+               "keras.initializers.RandomUniform(-0.05, 0.05)",
+               "lambda key, shape: jax.random.uniform(key, shape, minval=-0.05, maxval=0.05)"),
+    Equivalent("truncated_normal", {"std": 0.01}, "nn.init.trunc_normal_(w, 0.0, 0.01, -0.02, 0.02)",
+               "keras.initializers.TruncatedNormal(0.0, 0.01)", "jinit.truncated_normal(0.01)"),
+    Equivalent("lecun_normal", {}, 'nn.init.kaiming_normal_(w, nonlinearity="linear")',
+               'keras.initializers.VarianceScaling(1.0, "fan_in", "untruncated_normal")',
+               'jinit.variance_scaling(1.0, "fan_in", "normal")'),
+    Equivalent("lecun_uniform", {}, 'nn.init.kaiming_uniform_(w, nonlinearity="linear")',
+               "keras.initializers.LecunUniform()", "jinit.lecun_uniform()"),
+    Equivalent("glorot_normal", {}, "nn.init.xavier_normal_(w)",
+               'keras.initializers.VarianceScaling(1.0, "fan_avg", "untruncated_normal")',
+               'jinit.variance_scaling(1.0, "fan_avg", "normal")'),
+    Equivalent("glorot_uniform", {}, "nn.init.xavier_uniform_(w)",
+               "keras.initializers.GlorotUniform()", "jinit.glorot_uniform()"),
+    Equivalent("he_normal", {}, 'nn.init.kaiming_normal_(w, nonlinearity="relu")',
+               'keras.initializers.VarianceScaling(2.0, "fan_in", "untruncated_normal")',
+               'jinit.variance_scaling(2.0, "fan_in", "normal")'),
+    Equivalent("he_uniform", {}, 'nn.init.kaiming_uniform_(w, nonlinearity="relu")',
+               "keras.initializers.HeUniform()", "jinit.he_uniform()"),
+    Equivalent("pytorch_default", {}, "nn.init.kaiming_uniform_(w, a=math.sqrt(5))",
+               'keras.initializers.VarianceScaling(1 / 3, "fan_in", "uniform")',
+               'jinit.variance_scaling(1 / 3, "fan_in", "uniform")'),
+    Equivalent("orthogonal", {}, "nn.init.orthogonal_(w)", "keras.initializers.Orthogonal()",
+               "jinit.orthogonal()"),
+    Equivalent("identity", {}, "nn.init.eye_(w)", "keras.initializers.Identity()",
+               "lambda key, shape: jnp.eye(*shape)"),
+    Equivalent("sparse", {"sparsity": 0.9, "std": 0.01}, "nn.init.sparse_(w.T, 0.9, 0.01)", None, None),
+)
+"""Every scheme of the registry with its PyTorch, Keras 3 and JAX call, for a dense weight.
+
+PyTorch's ``w`` has the layout ``(fan_out, fan_in)``, Keras' and JAX's shapes ``(fan_in,
+fan_out)``: the fans are the same. Keras' and JAX's named normal schemes (``he_normal``...) are
+truncated; the untruncated ones of weightinit and PyTorch need ``variance_scaling``. PyTorch's
+``sparse_`` zeroes entries per column, so it gets ``w.T`` to zero them per output unit."""

@@ -426,3 +426,24 @@ __all__ += ["activation_std_by_depth", "batchnorm_stack_table", "dead_relu_by_bi
             "gradient_ratio_first_last", "initial_loss_by_last_scale", "loss_not_moving",
             "mixed_precision_underflow", "nonfinite_layer", "reinit_after_loading_table",
             "reproducibility_table", "trunc_normal_absolute", "update_ratio_by_lr"]
+
+
+def framework_equivalents() -> str:
+    """Every scheme with the PyTorch, Keras and JAX call that draws from the same distribution
+    (``practice.EQUIVALENTS``), and its variance from the registry."""
+    from .practice import EQUIVALENTS
+
+    def code(call):
+        return "–" if call is None else f"`{call}`"
+
+    lines = [_row(["weightinit", "variance", "PyTorch, `w` of shape (out, in)", "Keras 3",
+                   "JAX, `jinit = jax.nn.initializers`"]), _row(["---"] * 5)]
+    for e in EQUIVALENTS:
+        s = SCHEMES[e.scheme]
+        args = ", ".join(f"{k}={v!r}" for k, v in e.params.items())
+        lines.append(_row([f"`{e.scheme}({args})`" if args else f"`{e.scheme}`", f"${s.variance_tex}$",
+                           code(e.torch), code(e.keras), code(e.jax)]))
+    return "\n".join(lines) + "\n"
+
+
+__all__ += ["framework_equivalents"]
