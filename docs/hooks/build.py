@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("WEIGHTINIT_CACHE_DIR", ROOT / ".cache"))
 MATHJAX = "assets/mathjax/tex-svg-full.js"
 # One function per figure; the modules split them by the part of the site they serve.
-FIGURE_MODULES = ("weightinit.figures", "weightinit.figures_structured", "weightinit.figures_experiments")
+FIGURE_MODULES = ("weightinit.figures", "weightinit.figures_structured", "weightinit.figures_experiments", "weightinit.figures_practice")
 
 
 def figure_functions() -> dict:

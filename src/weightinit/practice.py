@@ -15,7 +15,7 @@ from .datasets import spirals
 from .initializers import he_normal, _as_generator, _check_choice, _check_positive, _truncated_moments
 from .nn import MLP, cross_entropy, train
 
-__all__ = ["DIAGNOSE_CASES", "EQUIVALENTS", "Equivalent", "DIAGNOSE_SIZES", "LOW_PRECISION", "PrecisionLoss", "diagnose_case", "reproducibility", "batchnorm_stack", "bfloat16_round",
+__all__ = ["DEPTH_CASES", "dead_fractions", "DIAGNOSE_CASES", "depth_profiles", "EQUIVALENTS", "Equivalent", "DIAGNOSE_SIZES", "LOW_PRECISION", "PrecisionLoss", "diagnose_case", "reproducibility", "batchnorm_stack", "bfloat16_round",
            "first_nonfinite_layer", "initial_loss", "precision_loss", "reinit_after_loading",
            "torch_trunc_normal_cut", "update_ratios"]
 
@@ -492,3 +492,63 @@ PyTorch's ``w`` has the layout ``(fan_out, fan_in)``, Keras' and JAX's shapes ``
 fan_out)``: the fans are the same. Keras' and JAX's named normal schemes (``he_normal``...) are
 truncated; the untruncated ones of weightinit and PyTorch need ``variance_scaling``. PyTorch's
 ``sparse_`` zeroes entries per column, so it gets ``w.T`` to zero them per output unit."""
+
+
+DEPTH_CASES = (("tanh", "std 0.01", 0.01), ("tanh", "Glorot normal", "glorot_normal"),
+               ("tanh", "std 1.0", 1.0), ("relu", "LeCun normal", "lecun_normal"),
+               ("relu", "He normal", "he_normal"), ("relu", "std 0.1", 0.1))
+"""(activation, label, init) of the depth profiles on the Debug page; a float is a plain
+normal of that std."""
+
+
+def depth_profiles(depth=20, width=256, n_samples=256, rng=0) -> dict:
+    """Std of the activations after every layer, for each case of `DEPTH_CASES`.
+
+    Parameters
+    ----------
+    depth, width : int
+        Number of layers and their width; the input is ``n_samples`` standard normal vectors.
+    rng : int, default 0
+
+    Returns
+    -------
+    dict of (activation, label) to numpy.ndarray
+        Std after layers 1 to `depth`.
+
+    Examples
+    --------
+    >>> p = depth_profiles(depth=5, width=64)
+    >>> bool(p["relu", "He normal"][-1] > p["relu", "LeCun normal"][-1])
+    True
+    """
+    from .experiments import activation_stats
+
+    return {(act, label): activation_stats(_normal(init) if isinstance(init, float) else init, act,
+                                           widths=[width] * depth, n_samples=n_samples,
+                                           rng=rng).stds
+            for act, label, init in DEPTH_CASES}
+
+
+def dead_fractions(biases, rng=0) -> np.ndarray:
+    """Fraction of dead units in each hidden layer of the `DIAGNOSE_SIZES` He ReLU network with
+    every bias set to each value of `biases`, from `weightinit.diagnose`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(biases), number of hidden layers)``.
+
+    Examples
+    --------
+    >>> dead_fractions([0.0, -5.0])[:, 0].round(1).tolist()
+    [0.0, 0.9]
+    """
+    from .diagnose import diagnose
+
+    rows = []
+    for bias in biases:
+        gen = _as_generator(rng)
+        net = MLP.build(DIAGNOSE_SIZES, "relu", init="he_normal", bias_init=_constant(bias), rng=gen)
+        d = diagnose(net, gen.standard_normal((256, DIAGNOSE_SIZES[0])))
+        rows.append([layer.dead for layer in d.layers[:-1]])
+    return np.array(rows)

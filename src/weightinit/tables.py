@@ -266,41 +266,26 @@ def initial_loss_by_last_scale() -> str:
 
 
 def dead_relu_by_bias() -> str:
-    """Fraction of dead units per hidden layer of a He ReLU network, for several bias values."""
-    from .diagnose import diagnose
-    from .nn import MLP
-    from .practice import DIAGNOSE_SIZES
+    """Fraction of dead units per hidden layer of a He ReLU network, for several bias values
+    (``practice.dead_fractions``)."""
+    from .practice import dead_fractions
 
-    hidden = len(DIAGNOSE_SIZES) - 2
-    lines = [_row(["bias"] + [f"layer {i}" for i in range(1, hidden + 1)]), _row(["---"] * (hidden + 1))]
-    for bias in (0.0, -0.5, -1.0, -2.0, -5.0):
-        gen = np.random.default_rng(0)
-        net = MLP.build(DIAGNOSE_SIZES, "relu", init="he_normal",
-                        bias_init=lambda shape, rng=None, v=bias: np.full(shape, v), rng=gen)
-        d = diagnose(net, gen.standard_normal((256, DIAGNOSE_SIZES[0])))
-        lines.append(_row([f"{bias:g}"] + [f"{100 * r.dead:.0f}%" for r in d.layers[:hidden]]))
+    biases = (0.0, -0.5, -1.0, -2.0, -5.0)
+    dead = dead_fractions(biases)
+    lines = [_row(["bias"] + [f"layer {i}" for i in range(1, dead.shape[1] + 1)]), _row(["---"] * (dead.shape[1] + 1))]
+    for bias, fractions in zip(biases, dead):
+        lines.append(_row([f"{bias:g}"] + [f"{100 * f:.0f}%" for f in fractions]))
     return "\n".join(lines) + "\n"
 
 
-_DEPTH_INITS = (("tanh", "std 0.01", 0.01), ("tanh", "Glorot normal", "glorot_normal"),
-                ("tanh", "std 1.0", 1.0), ("relu", "LeCun normal", "lecun_normal"),
-                ("relu", "He normal", "he_normal"), ("relu", "std 0.1", 0.1))
-
-
-def _depth_init(init):
-    from .practice import _normal
-
-    return _normal(init) if isinstance(init, float) else init
-
-
 def activation_std_by_depth() -> str:
-    """Std of the activations at layers 1, 2, 5, 10 and 20 of 20-layer, 256-wide networks."""
-    from .experiments import activation_stats
+    """Std of the activations at layers 1, 2, 5, 10 and 20 of 20-layer, 256-wide networks
+    (``practice.depth_profiles``)."""
+    from .practice import depth_profiles
 
     layers = (1, 2, 5, 10, 20)
     lines = [_row(["activation", "init"] + [f"layer {i}" for i in layers]), _row(["---"] * (2 + len(layers)))]
-    for activation, label, init in _DEPTH_INITS:
-        stds = activation_stats(_depth_init(init), activation, widths=[256] * 21, n_samples=256, rng=0).stds
+    for (activation, label), stds in depth_profiles().items():
         lines.append(_row([activation, label] + [f"{stds[i - 1]:.3g}" for i in layers]))
     return "\n".join(lines) + "\n"
 
@@ -309,11 +294,12 @@ def gradient_ratio_first_last() -> str:
     """Norm of the first and the last layer's weight gradient and their ratio, 20 layers of 256,
     for a standard normal gradient at the output."""
     from .experiments import gradient_stats
+    from .practice import DEPTH_CASES, _normal
 
     lines = [_row(["activation", "init", "first layer", "last layer", "first / last"]), _row(["---"] * 5)]
-    for activation, label, init in _DEPTH_INITS:
-        norms = gradient_stats(_depth_init(init), activation, widths=[256] * 21, n_samples=256,
-                               rng=0).weight_grad_norms
+    for activation, label, init in DEPTH_CASES:
+        init = _normal(init) if isinstance(init, float) else init
+        norms = gradient_stats(init, activation, widths=[256] * 20, n_samples=256, rng=0).weight_grad_norms
         lines.append(_row([activation, label, f"{norms[0]:.3g}", f"{norms[-1]:.3g}", f"{norms[0] / norms[-1]:.3g}"]))
     return "\n".join(lines) + "\n"
 
