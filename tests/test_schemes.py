@@ -21,7 +21,7 @@ from weightinit import SCHEMES, initializers, schemes
 # -------------------------------------------------------------------- registry
 
 #: Public names that are not initializers.
-NOT_SCHEMES = {"compute_fans", "gain", "get", "scheme", "Reference", "Scheme"}
+NOT_SCHEMES = {"compute_fans", "diagnose", "gain", "get", "scheme", "Reference", "Scheme"}
 #: Schemes with no paper behind them.
 PLAIN = {"zeros", "ones", "constant", "normal", "uniform", "truncated_normal"}
 
