@@ -7,8 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONSTRAINTS := .ci/constraints.txt
 # Only the local CPU build of torch: a bare `torch` would pull several GB of CUDA wheels.
-# JAX runs the JAX tabs of the pages.
-FRAMEWORKS := torch==2.13.0 keras==3.15.1 jax==0.10.2 jaxlib==0.10.2
+# JAX and Flax run the JAX tabs of the pages (flax 0.12.8 requires jax>=0.10).
+FRAMEWORKS := torch==2.13.0 keras==3.15.1 jax==0.10.2 jaxlib==0.10.2 flax==0.12.8
 HOST ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1

@@ -25,7 +25,7 @@ from weightinit import SCHEMES, initializers, schemes
 
 #: Public names that are not initializers.
 NOT_SCHEMES = {
-    "compute_fans", "gain", "get", "scheme", "Reference", "Scheme", "initializer", "select_fan",
+    "compute_fans", "diagnose", "gain", "get", "scheme", "Reference", "Scheme", "initializer", "select_fan",
     "variance_scaling_triple", "variance_scaling_triples", "lsuv", "LSUV",
 } | set(wi.meanfield.__all__)
 #: Schemes with no paper behind them.

@@ -48,6 +48,7 @@ FIGURE_MODULES = (
     "weightinit.figures_structured",
     "weightinit.figures_experiments",
     "weightinit.figures_architectures",
+    "weightinit.figures_practice",
 )
 
 

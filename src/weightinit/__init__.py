@@ -41,6 +41,7 @@ from .initializers import (
     xavier_uniform,
     zeros,
 )
+from .diagnose import diagnose
 from .meanfield import (
     chi_1,
     correlation_map,
@@ -68,6 +69,7 @@ __all__ = [
     "Scheme",
     "compute_fans",
     "constant",
+    "diagnose",
     "gain",
     "get",
     "glorot_normal",

@@ -18,17 +18,35 @@ from ._sampling import normal_mass, truncated_moments
 from .schemes import SCHEMES, variance_scaling_triples
 
 __all__ = [
+    "activation_std_by_depth",
+    "batchnorm_stack_table",
     "bibliography",
+    "dead_relu_by_bias",
     "deepnorm_constants",
+    "diagnose_healthy",
+    "diagnose_relu_negative_bias",
+    "diagnose_tanh_std001",
+    "diagnose_tanh_std1",
+    "diagnose_zeros",
     "exact_gains",
+    "framework_equivalents",
     "gains",
     "gate_blocks",
+    "gradient_ratio_first_last",
+    "initial_loss_by_last_scale",
+    "loss_not_moving",
     "mha_fused_fans",
+    "mixed_precision_underflow",
     "mup_rules",
+    "nonfinite_layer",
+    "reinit_after_loading_table",
+    "reproducibility_table",
     "schemes",
     "symmetry_weights",
     "transformer_std_scale",
+    "trunc_normal_absolute",
     "truncation",
+    "update_ratio_by_lr",
     "variance_scaling_family",
     "wrong_fan_cases",
 ]
@@ -327,5 +345,214 @@ def bibliography(docs_dir=None) -> str:
             lines.append(f"- {entry.citation()} {entry.takes} Cited on: {pages or 'no page'}.")
         lines.append("")
     return "\n".join(lines)
+
+
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------- practice pages
+
+
+def _diagnose_table(name):
+    from .practice import diagnose_case
+
+    return diagnose_case(name).markdown()
+
+
+def diagnose_healthy() -> str:
+    """`weightinit.diagnose` on a He-initialized ReLU network (``practice.DIAGNOSE_CASES``)."""
+    return _diagnose_table("healthy")
+
+
+def diagnose_zeros() -> str:
+    """`weightinit.diagnose` on a ReLU network of zero weights."""
+    return _diagnose_table("zeros")
+
+
+def diagnose_tanh_std1() -> str:
+    """`weightinit.diagnose` on a tanh network of weights with std 1.0."""
+    return _diagnose_table("tanh_std1")
+
+
+def diagnose_relu_negative_bias() -> str:
+    """`weightinit.diagnose` on a He-initialized ReLU network with biases of -5."""
+    return _diagnose_table("relu_negative_bias")
+
+
+def diagnose_tanh_std001() -> str:
+    """`weightinit.diagnose` on a tanh network of weights with std 0.01."""
+    return _diagnose_table("tanh_std001")
+
+
+def initial_loss_by_last_scale() -> str:
+    """Initial cross-entropy of a 10-class He ReLU classifier for several last-layer scales."""
+    from .practice import initial_loss
+
+    lines = [_row(["last layer", "initial loss", "ln 10", "mean top probability"]), _row(["---"] * 4)]
+    for scale in (0.0, 0.01, 1.0, 10.0, 100.0):
+        loss, confidence = initial_loss(scale)
+        label = "zeros" if scale == 0 else f"He normal × {scale:g}"
+        lines.append(_row([label, f"{loss:.3f}", f"{math.log(10):.3f}", f"{confidence:.3f}"]))
+    return "\n".join(lines) + "\n"
+
+
+def dead_relu_by_bias() -> str:
+    """Fraction of dead units per hidden layer of a He ReLU network, for several bias values
+    (``practice.dead_fractions``)."""
+    from .practice import dead_fractions
+
+    biases = (0.0, -0.5, -1.0, -2.0, -5.0)
+    dead = dead_fractions(biases)
+    lines = [_row(["bias"] + [f"layer {i}" for i in range(1, dead.shape[1] + 1)]), _row(["---"] * (dead.shape[1] + 1))]
+    for bias, fractions in zip(biases, dead):
+        lines.append(_row([f"{bias:g}"] + [f"{100 * f:.0f}%" for f in fractions]))
+    return "\n".join(lines) + "\n"
+
+
+def activation_std_by_depth() -> str:
+    """Std of the activations at layers 1, 2, 5, 10 and 20 of 20-layer, 256-wide networks
+    (``practice.depth_profiles``)."""
+    from .practice import depth_profiles
+
+    layers = (1, 2, 5, 10, 20)
+    lines = [_row(["activation", "init"] + [f"layer {i}" for i in layers]), _row(["---"] * (2 + len(layers)))]
+    for (activation, label), stds in depth_profiles().items():
+        lines.append(_row([activation, label] + [f"{stds[i - 1]:.3g}" for i in layers]))
+    return "\n".join(lines) + "\n"
+
+
+def gradient_ratio_first_last() -> str:
+    """Norm of the first and the last layer's weight gradient and their ratio, 20 layers of 256,
+    for a standard normal gradient at the output."""
+    from .experiments import gradient_stats
+    from .practice import DEPTH_CASES, fixed_normal
+
+    lines = [_row(["activation", "init", "first layer", "last layer", "first / last"]), _row(["---"] * 5)]
+    for activation, label, init in DEPTH_CASES:
+        init = fixed_normal(init) if isinstance(init, float) else init
+        norms = gradient_stats(init, activation, widths=[256] * 20, n_samples=256, rng=0).weight_grad_norms
+        lines.append(_row([activation, label, f"{norms[0]:.3g}", f"{norms[-1]:.3g}", f"{norms[0] / norms[-1]:.3g}"]))
+    return "\n".join(lines) + "\n"
+
+
+def update_ratio_by_lr() -> str:
+    """``lr * ||grad W|| / ||W||`` per layer for one SGD step of a He ReLU net on spirals."""
+    from .datasets import spirals
+    from .nn import MLP
+    from .practice import update_ratios
+
+    x, y = spirals(300, rng=0)
+    sizes = [2, 64, 64, 64, 3]
+    lines = [_row(["learning rate"] + [f"layer {i}" for i in range(1, len(sizes))]), _row(["---"] * len(sizes))]
+    for lr in (1e-4, 1e-3, 1e-2, 1e-1, 1.0):
+        r = update_ratios(MLP.build(sizes, "relu", init="he_normal", rng=0), x, y, lr)
+        lines.append(_row([f"{lr:g}"] + [f"{v:.1e}" for v in r]))
+    return "\n".join(lines) + "\n"
+
+
+def loss_not_moving() -> str:
+    """Loss on spirals after 0, 100 and 300 SGD steps, for three initializations of a ReLU MLP."""
+    from .experiments import training_curves
+
+    curves = training_curves({"zeros": "zeros", "std 0.01": "normal", "He normal": "he_normal"},
+                             steps=300, rng=0)
+    lines = [_row(["init", "step 0", "step 100", "step 300", "ln 3"]), _row(["---"] * 5)]
+    for label, losses in curves.items():
+        lines.append(_row([label, f"{losses[0]:.4f}", f"{losses[99]:.4f}", f"{losses[-1]:.4f}",
+                           f"{math.log(3):.4f}"]))
+    return "\n".join(lines) + "\n"
+
+
+def nonfinite_layer() -> str:
+    """First layer whose activations overflow, in float16, bfloat16 and float32 (30 ReLU layers of 256)."""
+    from .practice import first_nonfinite_layer
+
+    lines = [_row(["weight std", "float16", "bfloat16", "float32"]), _row(["---"] * 4)]
+    for std in (1.0, 0.5, 0.25, math.sqrt(2 / 256)):
+        label = f"{std:g}" if std != math.sqrt(2 / 256) else f"{std:.3f} (He)"
+        cells = [first_nonfinite_layer(std, dtype=d) for d in ("float16", "bfloat16", "float32")]
+        lines.append(_row([label] + ["finite" if c is None else f"layer {c}" for c in cells]))
+    return "\n".join(lines) + "\n"
+
+
+def mixed_precision_underflow() -> str:
+    """Fraction of ``N(0, std^2)`` float32 weights that become zero or subnormal when cast."""
+    from .practice import precision_loss
+
+    lines = [_row(["std", "float16: zero", "float16: subnormal", "float16: std after / before",
+                   "bfloat16: zero", "bfloat16: subnormal"]), _row(["---"] * 6)]
+    for std in (0.02, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8):
+        h, b = precision_loss(std, "float16"), precision_loss(std, "bfloat16")
+        lines.append(_row([f"{std:g}", f"{100 * h.zero:.2f}%", f"{100 * h.subnormal:.2f}%",
+                           f"{h.std_ratio:.3f}", f"{100 * b.zero:.2f}%", f"{100 * b.subnormal:.2f}%"]))
+    return "\n".join(lines) + "\n"
+
+
+def trunc_normal_absolute() -> str:
+    """Where PyTorch's ``trunc_normal_`` with its default ``a=-2, b=2`` cuts, for several std."""
+    from .practice import torch_trunc_normal_cut
+
+    lines = [_row(["std", "cut at (in std)", "std of the result / std", "mass cut off"]), _row(["---"] * 4)]
+    for std in (0.02, 0.1, 0.5, 1.0, 2.0):
+        cut, ratio = torch_trunc_normal_cut(std)
+        lines.append(_row([f"{std:g}", f"±{cut:g}", f"{ratio:.4f}", f"{1 - normal_mass(-cut, cut):.2g}"]))
+    return "\n".join(lines) + "\n"
+
+
+def batchnorm_stack_table() -> str:
+    """Std of the activations after 1, 10 and 20 ReLU layers with batch normalization, in
+    training mode and in inference mode at initialization, plain and residual."""
+    from .practice import batchnorm_stack
+
+    lines = [_row(["stack", "weight std", "train: layer 1", "train: layer 20", "eval: layer 1",
+                   "eval: layer 20"]), _row(["---"] * 6)]
+    for residual in (False, True):
+        for std in (0.01, math.sqrt(2 / 128), 1.0):
+            t, e = batchnorm_stack(std, depth=20, width=128, residual=residual)
+            label = f"{std:.3f} (He)" if std == math.sqrt(2 / 128) else f"{std:g}"
+            lines.append(_row(["residual" if residual else "plain", label, f"{t[0]:.3g}", f"{t[-1]:.3g}",
+                               f"{e[0]:.3g}", f"{e[-1]:.3g}"]))
+    return "\n".join(lines) + "\n"
+
+
+def reinit_after_loading_table() -> str:
+    """Loss of a spiral classifier right after loading its checkpoint in several orders."""
+    from .practice import reinit_after_loading
+
+    r = reinit_after_loading()
+    lines = [_row(["what ran", "loss on the data"]), _row(["---"] * 2)]
+    lines += [_row([k, f"{v:.4f}"]) for k, v in r.items()]
+    lines.append(_row(["(ln 3, a uniform guess)", f"{math.log(3):.4f}"]))
+    return "\n".join(lines) + "\n"
+
+
+def reproducibility_table() -> str:
+    """What stays identical in NumPy: same seed, other seed, other generator, summation order."""
+    from .practice import reproducibility
+
+    notes = {"same seed": "`default_rng(0)` twice", "other seed": "`default_rng(0)` and `default_rng(1)`",
+             "other generator": "`RandomState(0)` and `default_rng(0)`",
+             "sum order": "float32 sum of the same 10,000 numbers, forward and backward (relative)"}
+    lines = [_row(["comparison", "what", "largest difference"]), _row(["---"] * 3)]
+    lines += [_row([k, notes[k], f"{v:.3g}"]) for k, v in reproducibility().items()]
+    return "\n".join(lines) + "\n"
+
+
+def framework_equivalents() -> str:
+    """Every scheme with the PyTorch, Keras and JAX call that draws from the same distribution
+    (``practice.EQUIVALENTS``), and its variance from the registry."""
+    from .practice import EQUIVALENTS
+
+    def code(call):
+        return "–" if call is None else f"`{call}`"
+
+    lines = [_row(["weightinit", "variance", "PyTorch, `w` of shape (out, in)", "Keras 3",
+                   "JAX, `jinit = jax.nn.initializers`"]), _row(["---"] * 5)]
+    for e in EQUIVALENTS:
+        s = SCHEMES[e.scheme]
+        args = ", ".join(f"{k}={v!r}" for k, v in e.params.items())
+        lines.append(_row([f"`{e.scheme}({args})`" if args else f"`{e.scheme}`", f"${s.variance_tex}$",
+                           code(e.torch), code(e.keras), code(e.jax)]))
+    return "\n".join(lines) + "\n"
 
 

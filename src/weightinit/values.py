@@ -21,10 +21,21 @@ from .initializers import TRUNCATED_STD, normal, sparse
 
 __all__ = [
     "bert_truncated_std",
+    "bfloat16_tiny",
     "dense_unit_cosine",
     "dense_unit_cosine_theory",
+    "diagnose_dead_max",
+    "diagnose_grad_high",
+    "diagnose_grad_low",
+    "diagnose_saturated_max",
+    "diagnose_signal_high",
+    "diagnose_signal_low",
+    "float16_max",
+    "float16_smallest_subnormal",
+    "float16_tiny",
     "gelu_gain",
     "keras_torch_escape_per_million",
+    "keras_torch_truncation_escape",
     "lecun_tanh_at_one",
     "lecun_tanh_curvature_peak",
     "lecun_tanh_fixed_point",
@@ -49,6 +60,9 @@ __all__ = [
     "tanh_fixed_point_at_five_thirds",
     "trunc_normal_small_std_cut",
     "trunc_normal_std1_variance",
+    "truncated_std_default_cut",
+    "truncated_std_ratio",
+    "truncated_std_ratio_squared",
 ]
 
 
@@ -162,9 +176,6 @@ def keras_torch_truncation_escape() -> str:
     share = math.erfc(2 / math.sqrt(2)) ** 4
     mantissa, exponent = f"{share:.1e}".split("e")
     return f"${mantissa} \\times 10^{{{int(exponent)}}}$"
-
-
-__all__ += ["keras_torch_truncation_escape", "truncated_std_ratio", "truncated_std_ratio_squared"]
 
 
 # The source notebook's setting: 1000 inputs, 10 layers of 500 units, one seed for all.
@@ -380,3 +391,89 @@ def sparse_disjoint_pairs() -> str:
     """
     init = partial(sparse, sparsity=1 - _K / _FAN_IN, std=1.0)
     return f"{100 * np.mean(_cosines(init) == 0):.0f}%"
+
+
+# ------------------------------------------------------------------- practice pages
+
+
+def float16_max() -> str:
+    """The largest finite float16."""
+    import numpy as np
+
+    return f"{float(np.finfo(np.float16).max):,.0f}"
+
+
+def float16_tiny() -> str:
+    """The smallest positive normal float16."""
+    import numpy as np
+
+    return f"{float(np.finfo(np.float16).tiny):.3g}"
+
+
+def float16_smallest_subnormal() -> str:
+    """The smallest positive float16, a subnormal."""
+    import numpy as np
+
+    return f"{float(np.finfo(np.float16).smallest_subnormal):.3g}"
+
+
+def bfloat16_tiny() -> str:
+    """The smallest positive normal bfloat16 (bfloat16 has float32's exponent range)."""
+    import numpy as np
+
+    return f"{float(np.finfo(np.float32).tiny):.3g}"
+
+
+def _pct(x) -> str:
+    return f"{100 * x:g} %"
+
+
+def diagnose_dead_max() -> str:
+    """`weightinit.diagnose`'s threshold on the fraction of dead units."""
+    from .diagnose import DEAD_MAX
+
+    return _pct(DEAD_MAX)
+
+
+def diagnose_saturated_max() -> str:
+    """`weightinit.diagnose`'s threshold on the fraction of saturated entries."""
+    from .diagnose import SATURATED_MAX
+
+    return _pct(SATURATED_MAX)
+
+
+def diagnose_signal_low() -> str:
+    """Lower bound of `weightinit.diagnose`'s healthy signal range."""
+    from .diagnose import SIGNAL_RANGE
+
+    return f"{SIGNAL_RANGE[0]:g}"
+
+
+def diagnose_signal_high() -> str:
+    """Upper bound of `weightinit.diagnose`'s healthy signal range."""
+    from .diagnose import SIGNAL_RANGE
+
+    return f"{SIGNAL_RANGE[1]:g}"
+
+
+def diagnose_grad_low() -> str:
+    """Lower bound of `weightinit.diagnose`'s healthy gradient ratio."""
+    from .diagnose import GRAD_RANGE
+
+    return f"{GRAD_RANGE[0]:g}"
+
+
+def diagnose_grad_high() -> str:
+    """Upper bound of `weightinit.diagnose`'s healthy gradient ratio."""
+    from .diagnose import GRAD_RANGE
+
+    return f"{GRAD_RANGE[1]:g}"
+
+
+def truncated_std_default_cut() -> str:
+    """Std of a standard normal truncated at +-2, to four decimals."""
+    from .practice import torch_trunc_normal_cut
+
+    return f"{torch_trunc_normal_cut(1.0)[1]:.4f}"
+
+

@@ -1,0 +1,112 @@
+"""The experiments behind the Practice pages (weightinit.practice)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import weightinit as wi
+from weightinit import practice
+
+
+def test_bfloat16_round_keeps_the_top_16_bits_and_ties_to_even():
+    x = np.array([1.0, 1 + 2**-8, 1 + 3 * 2**-8, 1 + 2**-7, -2.5, 0.0], dtype=np.float32)
+    got = practice.bfloat16_round(x)
+    # 1 + 2^-8 is halfway between 1 and 1 + 2^-7: ties go to the even mantissa (1)
+    assert got.tolist() == [1.0, 1.0, 1 + 2**-6, 1 + 2**-7, -2.5, 0.0]
+    assert np.all(got.view(np.uint32) & 0xFFFF == 0)
+    y = np.random.default_rng(0).standard_normal(10_000).astype(np.float32)
+    # relative rounding error at most half a unit in the 8th bit
+    assert np.max(np.abs(practice.bfloat16_round(y) / y - 1)) <= 2.0**-8
+
+
+def test_precision_loss_counts_float16_flush_to_zero():
+    r = practice.precision_loss(1e-8, "float16", n=20_000)
+    # zero when |w| < half the smallest subnormal (2^-25), i.e. |z| < 2^-25 / 1e-8
+    p = math.erf(2.0**-25 / 1e-8 / math.sqrt(2))
+    assert abs(r.zero - p) < 5 * math.sqrt(p * (1 - p) / 20_000)
+    assert practice.precision_loss(1e-8, "bfloat16").zero == 0.0
+    assert practice.precision_loss(1.0, "float32").std_ratio == 1.0
+
+
+def test_first_nonfinite_layer():
+    assert practice.first_nonfinite_layer(1.0, depth=10) is not None
+    assert practice.first_nonfinite_layer(1.0, depth=10, dtype="float32") is None
+    assert practice.first_nonfinite_layer(math.sqrt(2 / 256), depth=30) is None
+    # larger weights overflow no later
+    layers = [practice.first_nonfinite_layer(s, depth=30) for s in (0.25, 0.5, 1.0)]
+    assert layers == sorted(layers, reverse=True)
+
+
+def test_initial_loss_is_ln_c_for_a_zero_last_layer_and_grows_with_its_scale():
+    losses = [practice.initial_loss(s, n_classes=5)[0] for s in (0.0, 1.0, 10.0)]
+    assert losses[0] == pytest.approx(math.log(5), abs=1e-12)
+    assert losses[0] < losses[1] < losses[2]
+
+
+def test_update_ratios_are_linear_in_the_learning_rate():
+    from weightinit.nn import MLP
+
+    net = MLP.build([2, 16, 3], "relu", rng=0)
+    x = np.random.default_rng(1).standard_normal((32, 2))
+    y = np.random.default_rng(2).integers(0, 3, 32)
+    np.testing.assert_allclose(practice.update_ratios(net, x, y, 0.1),
+                               10 * practice.update_ratios(net, x, y, 0.01))
+
+
+def test_torch_trunc_normal_cut_is_absolute():
+    assert practice.torch_trunc_normal_cut(0.5) == (4.0, pytest.approx(0.99946, abs=1e-5))
+    assert practice.torch_trunc_normal_cut(1.0)[1] == pytest.approx(wi.TRUNCATED_STD)
+
+
+def test_batchnorm_stack():
+    small, large = practice.batchnorm_stack(0.01, depth=8), practice.batchnorm_stack(1.0, depth=8)
+    np.testing.assert_allclose(small[0], large[0], rtol=1e-2)
+    assert small[1][-1] < 1e-6 < 1e6 < large[1][-1]
+    res = practice.batchnorm_stack(math.sqrt(2 / 128), depth=8, residual=True)[0]
+    assert np.all(np.diff(res) > 0)   # the skip path is not normalized: it grows
+
+
+def test_reinit_after_loading():
+    r = practice.reinit_after_loading(steps=150)
+    assert r["load"] == r["trained"] < 0.5 * r["fresh"]
+    assert r["load, then zero head"] == pytest.approx(math.log(3))
+    assert r["load, then init all"] > 0.5 * r["fresh"]
+
+
+def test_diagnose_cases_verdicts():
+    assert practice.diagnose_case("healthy").healthy
+    assert set(practice.diagnose_case("zeros").verdicts) == {"symmetric"}
+    assert practice.diagnose_case("relu_negative_bias").verdicts[:4] == ["dead"] * 4
+    assert set(practice.diagnose_case("tanh_std001").verdicts) == {"vanishing"}
+
+
+def test_reproducibility():
+    r = practice.reproducibility()
+    assert r["same seed"] == 0.0 and r["other seed"] > 1 and r["other generator"] > 1
+    assert 0 < r["sum order"] < 1e-3
+
+
+def test_equivalents_cover_the_registry_and_name_the_right_variance_scaling():
+    from weightinit.tables import variance_scaling_triples
+
+    names = [e.scheme for e in practice.EQUIVALENTS]
+    assert set(names) | {"variance_scaling"} == set(wi.SCHEMES)
+    vs = {name: (scale, mode, dist) for name, scale, mode, dist in variance_scaling_triples()}
+    for e in practice.EQUIVALENTS:
+        if e.scheme in vs and "variance_scaling" in (e.jax or ""):
+            scale, mode, dist = vs[e.scheme]
+            assert f'"{mode}"' in e.jax and f'"{dist}"' in e.jax, e
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: practice.precision_loss(0.0), "std"),
+    (lambda: practice.precision_loss(1.0, "float8"), "dtype"),
+    (lambda: practice.batchnorm_stack(-1.0), "weight_std"),
+    (lambda: practice.diagnose_case("broken"), "name"),
+])
+def test_bad_arguments(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
