@@ -57,9 +57,9 @@ def test_truncated_normal_values():
     assert values.trunc_normal_small_std_cut() == "100"
     # The page says a draw beyond 100 standard deviations has a probability below float64's
     # smallest number: the mass kept rounds to exactly 1, and the std to exactly 1.
-    from weightinit.initializers import _normal_mass, _truncated_moments
+    from weightinit._sampling import normal_mass, truncated_moments
 
-    assert _normal_mass(-100.0, 100.0) == 1.0 and _truncated_moments(-100.0, 100.0)[1] == 1.0
+    assert normal_mass(-100.0, 100.0) == 1.0 and truncated_moments(-100.0, 100.0)[1] == 1.0
     outside = 1 - mass  # P(|Z| > 2)
     assert number(values.keras_torch_escape_per_million()) == pytest.approx(
         1e6 * outside**4, abs=0.05

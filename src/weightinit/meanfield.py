@@ -25,6 +25,7 @@ __all__ = [
     "ACTIVATIONS",
     "EdgeOfChaos",
     "MeanFieldCheck",
+    "PARAM_DEFAULTS",
     "chi_1",
     "correlation_map",
     "critical_sigma_w",
@@ -105,6 +106,8 @@ _TABLE: dict[str, tuple[Callable, Callable, float | None]] = {
 }
 
 ACTIVATIONS: tuple[str, ...] = tuple(_TABLE)
+PARAM_DEFAULTS: dict[str, float | None] = {name: row[2] for name, row in _TABLE.items()}
+"""Each activation's default ``param`` (None where it takes none)."""
 """Names the mean-field functions know.
 
 ``leaky_relu`` takes ``param`` = negative slope (default 0.01), ``elu`` takes ``param`` =

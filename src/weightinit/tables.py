@@ -224,7 +224,7 @@ def wrong_fan_cases() -> str:
 def exact_gains() -> str:
     """The second-moment gain of every activation ``meanfield.exact_gain`` knows, at ``q = 1``,
     beside PyTorch's ``calculate_gain`` (``weightinit.gain`` mirrors it) where it has the name."""
-    from .meanfield import _TABLE, ACTIVATIONS, exact_gain, second_moment
+    from .meanfield import ACTIVATIONS, PARAM_DEFAULTS, exact_gain, second_moment
 
     lines = [
         _row(["activation", "`param`", "$\\mathbb{E}[\\phi(z)^2]$", "exact gain $g$", "$g^2$",
@@ -232,7 +232,7 @@ def exact_gains() -> str:
         _row(["---"] * 7),
     ]
     for name in ACTIVATIONS:
-        default = _TABLE[name][2]
+        default = PARAM_DEFAULTS[name]
         g = exact_gain(name)
         if name in init.NONLINEARITIES:
             theirs = init.gain(name)
