@@ -7,8 +7,8 @@
   ``figures/<name>.svg`` as a generated file (nothing is written into docs/), and adds
   the self-hosted MathJax bundle. Renders are cached, each keyed on the code it uses:
   its function, the rest of its module, and the library modules these import,
-  transitively. Figures to render run in worker processes started with "spawn", which
-  import the library as it is on disk.
+  transitively. Figures to render run in new Python processes, which import the
+  library as it is on disk.
 - ``on_pre_page`` gives each notebook its own mkdocs-jupyter cache folder, keyed on the
   library modules the notebook imports, so a library edit re-executes only the
   notebooks that use the edited code.
@@ -29,14 +29,15 @@ import html
 import importlib
 import importlib.util
 import inspect
+import json
 import logging
-import multiprocessing
 import os
 import re
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -155,7 +156,10 @@ def figure_key(spec, figures: dict) -> str:
         if other.module == spec.module and other.name != spec.name:
             module = module.replace(inspect.getsource(other.function), f"# figure {other.name}\n")
     h.update(module.encode())
-    _hash_modules(h, sorted(_module_imports(spec.module)) + [f"{PACKAGE}.figures.render"])
+    # The renderer's own settings shape the bytes; what it imports is the registry, all
+    # of whose modules would otherwise count for every figure.
+    h.update(module_path(f"{PACKAGE}.figures.render").read_bytes())
+    _hash_modules(h, _module_imports(spec.module))
     return h.hexdigest()[:16]
 
 
@@ -203,20 +207,37 @@ def render_figure(name: str) -> bytes:
 
 
 def render_figures(names: list[str]) -> list[tuple[str, bytes | None, str | None, float]]:
-    """Render figures in fresh processes, one per core: they are independent and CPU-bound.
+    """Render figures in new Python processes, one per core: they are independent and CPU-bound.
 
-    Workers start with "spawn", so each imports the library from disk: a forked worker
-    would inherit whatever this process imported at an earlier build. A single figure
-    renders here, where `fresh_library` has just made the imports current.
+    Each worker is ``python -m weightinit.figures.render`` with ``src/`` first on its path,
+    so it imports the library as it is on disk: a forked worker would inherit whatever
+    this process imported at an earlier build. (A plain process, not multiprocessing's
+    "spawn", which would re-run the script that called the build.) A single figure renders
+    here, where `fresh_library` has just made the imports current.
     """
-    render = importlib.import_module(f"{PACKAGE}.figures.render")
-    workers = min(len(names), os.cpu_count() or 1)
-    if workers < 2:
-        return [render.render_task(n) for n in names]
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-        # Longest first would balance better; the names come sorted, which is stable.
-        return list(pool.map(render.render_task, names))
+    if len(names) == 1:
+        return [importlib.import_module(f"{PACKAGE}.figures.render").render_task(names[0])]
+    workers = max(1, min(len(names), os.cpu_count() or 1))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    results = []
+    with tempfile.TemporaryDirectory() as out:
+        procs = [
+            subprocess.Popen([sys.executable, "-m", f"{PACKAGE}.figures.render", out, *names[k::workers]],
+                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for k in range(workers)
+        ]
+        for proc in procs:
+            stdout, stderr = proc.communicate()
+            answered = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+            for r in answered:
+                path = Path(out) / f"{r['name']}.svg"
+                data = path.read_bytes() if r["error"] is None else None
+                results.append((r["name"], data, r["error"], r["seconds"]))
+            missing = set(proc.args[4:]) - {r["name"] for r in answered}
+            for name in sorted(missing):
+                # The worker died before answering for this figure: its stderr says why.
+                results.append((name, None, f"the worker stopped (exit {proc.returncode}):\n{stderr}", 0.0))
+    return results
 
 
 def on_files(files, config):

@@ -44,3 +44,30 @@ def render_task(name: str) -> tuple[str, bytes | None, str | None, float]:
     except Exception:  # noqa: BLE001 - the build reports it with the figure's name
         return name, None, traceback.format_exc(), time.perf_counter() - t0
     return name, data, None, time.perf_counter() - t0
+
+
+def main(argv=None) -> int:
+    """``python -m weightinit.figures.render OUTDIR NAME...``: render figures in a new process.
+
+    Writes ``OUTDIR/NAME.svg`` for each figure and one JSON line per figure to stdout:
+    ``{"name", "seconds", "error"}``, with the traceback as ``error`` if it failed.
+    Returns 1 if any figure failed.
+    """
+    import json
+    import sys
+    from pathlib import Path
+
+    args = sys.argv[1:] if argv is None else argv
+    out, names = Path(args[0]), args[1:]
+    failed = False
+    for name in names:
+        name, data, error, seconds = render_task(name)
+        if data is not None:
+            (out / f"{name}.svg").write_bytes(data)
+        failed |= error is not None
+        print(json.dumps({"name": name, "seconds": seconds, "error": error}), flush=True)
+    return int(failed)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
