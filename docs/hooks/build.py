@@ -3,12 +3,13 @@
 - ``on_config`` makes this build import ``weightinit`` afresh from ``src/`` (``mkdocs
   serve`` keeps one process across rebuilds, so modules imported by the previous build
   would otherwise be reused).
-- ``on_files`` renders every figure in the registry ``weightinit.figures.FIGURES`` to
-  ``figures/<name>.svg`` as a generated file (nothing is written into docs/), and adds
-  the self-hosted MathJax bundle. Renders are cached, each keyed on the code it uses:
-  its function, the rest of its module, and the library modules these import,
+- ``on_files`` adds every figure in the registry ``weightinit.figures.FIGURES`` as a
+  generated file ``figures/<name>.svg`` (nothing is written into docs/), and the
+  self-hosted MathJax bundle. Renders are cached, each keyed on the code it uses: its
+  function, the rest of its module, and the library modules these import,
   transitively. Figures to render run in new Python processes, which import the
-  library as it is on disk.
+  library as it is on disk, while the pages and notebooks build; ``on_env`` waits for
+  them and stores them before the site is written.
 - ``on_pre_page`` gives each notebook its own mkdocs-jupyter cache folder, keyed on the
   library modules the notebook imports, so a library edit re-executes only the
   notebooks that use the edited code.
@@ -206,38 +207,75 @@ def render_figure(name: str) -> bytes:
     return importlib.import_module(f"{PACKAGE}.figures.render").render_svg(name)
 
 
-def render_figures(names: list[str]) -> list[tuple[str, bytes | None, str | None, float]]:
-    """Render figures in new Python processes, one per core: they are independent and CPU-bound.
+class FigureWorkers:
+    """Figures rendering in new Python processes, one per core, while the pages build.
 
     Each worker is ``python -m weightinit.figures.render`` with ``src/`` first on its path,
     so it imports the library as it is on disk: a forked worker would inherit whatever
     this process imported at an earlier build. (A plain process, not multiprocessing's
-    "spawn", which would re-run the script that called the build.) A single figure renders
-    here, where `fresh_library` has just made the imports current.
+    "spawn", which would re-run the script that called the build.)
     """
-    if len(names) == 1:
-        return [importlib.import_module(f"{PACKAGE}.figures.render").render_task(names[0])]
-    workers = max(1, min(len(names), os.cpu_count() or 1))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    results = []
-    with tempfile.TemporaryDirectory() as out:
-        procs = [
-            subprocess.Popen([sys.executable, "-m", f"{PACKAGE}.figures.render", out, *names[k::workers]],
+
+    def __init__(self, names: list[str]):
+        workers = max(1, min(len(names), os.cpu_count() or 1))
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
+        self.out = tempfile.TemporaryDirectory()
+        self.procs = [
+            subprocess.Popen([sys.executable, "-m", f"{PACKAGE}.figures.render", self.out.name, *names[k::workers]],
                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for k in range(workers)
         ]
-        for proc in procs:
-            stdout, stderr = proc.communicate()
-            answered = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
-            for r in answered:
-                path = Path(out) / f"{r['name']}.svg"
-                data = path.read_bytes() if r["error"] is None else None
-                results.append((r["name"], data, r["error"], r["seconds"]))
-            missing = set(proc.args[4:]) - {r["name"] for r in answered}
-            for name in sorted(missing):
-                # The worker died before answering for this figure: its stderr says why.
-                results.append((name, None, f"the worker stopped (exit {proc.returncode}):\n{stderr}", 0.0))
-    return results
+
+    def results(self) -> list[tuple[str, bytes | None, str | None, float]]:
+        """Wait for every worker: ``(name, svg, traceback, seconds)`` per figure."""
+        results = []
+        try:
+            for proc in self.procs:
+                stdout, stderr = proc.communicate()
+                answered = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+                for r in answered:
+                    path = Path(self.out.name) / f"{r['name']}.svg"
+                    data = path.read_bytes() if r["error"] is None else None
+                    results.append((r["name"], data, r["error"], r["seconds"]))
+                for name in sorted(set(proc.args[4:]) - {r["name"] for r in answered}):
+                    # The worker died before answering for this figure: its stderr says why.
+                    results.append((name, None, f"the worker stopped (exit {proc.returncode}):\n{stderr}", 0.0))
+        finally:
+            self.stop()
+        return results
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        self.out.cleanup()
+
+
+def render_figures(names: list[str]) -> list[tuple[str, bytes | None, str | None, float]]:
+    """Render figures and wait: one here (the imports are current, see `fresh_library`),
+    several in `FigureWorkers`."""
+    if len(names) == 1:
+        return [importlib.import_module(f"{PACKAGE}.figures.render").render_task(names[0])]
+    return FigureWorkers(names).results() if names else []
+
+
+# The figures of the build under way that are still rendering, and where they go.
+_PENDING: dict = {}
+
+
+def _store(results, paths) -> None:
+    """Write rendered figures into the cache; a failure stops the build, naming the figure."""
+    failed = [f"figure {name!r} failed:\n{error}" for name, _, error, _ in results if error]
+    if failed:
+        raise PluginError("\n".join(failed))
+    for name, data, _, seconds in results:
+        path = paths[name]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{name}-*.svg"):
+            old.unlink()
+        path.write_bytes(data)
+        log.info("figure %-32s %6.2f s", name, seconds)
 
 
 def on_files(files, config):
@@ -247,24 +285,35 @@ def on_files(files, config):
     store = CACHE / "figures"
     paths = {name: store / f"{name}-{figure_key(spec, figures)}.svg" for name, spec in sorted(figures.items())}
     todo = [name for name, path in paths.items() if not path.is_file()]
-    rendered = {name: (data, error, seconds) for name, data, error, seconds in render_figures(todo)} if todo else {}
-    failed = [f"figure {name!r} failed:\n{error}" for name, (_, error, _) in rendered.items() if error]
-    if failed:
-        raise PluginError("\n".join(failed))
     for name, path in paths.items():
-        if name in rendered:
-            data, _, seconds = rendered[name]
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for old in path.parent.glob(f"{name}-*.svg"):
-                old.unlink()
-            path.write_bytes(data)
-            log.info("figure %-32s %6.2f s", name, seconds)
-        else:
-            data = path.read_bytes()
+        if name not in todo:
             log.info("figure %-32s %6.2f s (cached)", name, 0.0)
-        files.append(File.generated(config, f"figures/{name}.svg", content=data))
+        # The file is read when the site is written, after on_env has stored every render.
+        files.append(File.generated(config, f"figures/{name}.svg", abs_src_path=str(path)))
+    if len(todo) == 1:
+        _store(render_figures(todo), paths)
+    elif todo:
+        # Rendered while the pages (and notebooks) build; on_env waits for them.
+        _PENDING.update(workers=FigureWorkers(todo), paths=paths, start=start, count=(len(figures), len(todo)))
+        return files
     log.info("figures: %d (%d rendered) in %.2f s", len(figures), len(todo), time.perf_counter() - start)
     return files
+
+
+def on_env(env, config, files):
+    if _PENDING:
+        pending = dict(_PENDING)
+        _PENDING.clear()
+        _store(pending["workers"].results(), pending["paths"])
+        log.info("figures: %d (%d rendered) in %.2f s, alongside the pages", *pending["count"],
+                 time.perf_counter() - pending["start"])
+    return env
+
+
+def on_build_error(error, **kwargs):
+    if _PENDING:
+        _PENDING.pop("workers").stop()
+        _PENDING.clear()
 
 
 # ------------------------------------------------------------------------- pages
