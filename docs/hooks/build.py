@@ -73,7 +73,13 @@ def fresh_library() -> None:
     for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
         del sys.modules[name]
     importlib.invalidate_caches()
+    clear_caches()
+
+
+def clear_caches() -> None:
+    """Forget the parsed imports and digests of the library's files: they may have changed."""
     _module_imports.cache_clear()
+    _closure_digest.cache_clear()
 
 
 def module_path(name: str) -> Path | None:
@@ -137,25 +143,36 @@ def _versions() -> str:
     return f"numpy={numpy.__version__} matplotlib={matplotlib.__version__}"
 
 
-def _hash_modules(h, names) -> None:
+@cache
+def _closure_digest(names: frozenset[str]) -> bytes:
+    """Digest of the source of `names` and every library module they import, transitively."""
+    h = hashlib.sha256()
     for name in library_closure(names):
         h.update(f"\n# {name}\n".encode())
         h.update(module_path(name).read_bytes())
+    return h.digest()
 
 
-def figure_key(spec, figures: dict) -> str:
+def _hash_modules(h, names) -> None:
+    h.update(_closure_digest(frozenset(names)))
+
+
+def figure_key(spec, figures: dict, sources: dict | None = None) -> str:
     """Cache key of one figure: the code it uses, and nothing it does not.
 
     The function's source, its module's source without the other figures' functions
     (helpers and imports stay in), the library modules that module imports
-    (transitively), the renderer, and the numpy and matplotlib versions.
+    (transitively), the renderer, and the numpy and matplotlib versions. `sources` maps
+    figure names to their functions' source, computed once per build by `on_files`.
     """
+    if sources is None:
+        sources = {name: inspect.getsource(other.function) for name, other in figures.items()}
     h = hashlib.sha256(_versions().encode())
-    h.update(inspect.getsource(spec.function).encode())
+    h.update(sources[spec.name].encode())
     module = module_path(spec.module).read_text()
     for other in figures.values():
         if other.module == spec.module and other.name != spec.name:
-            module = module.replace(inspect.getsource(other.function), f"# figure {other.name}\n")
+            module = module.replace(sources[other.name], f"# figure {other.name}\n")
     h.update(module.encode())
     # The renderer's own settings shape the bytes; what it imports is the registry, all
     # of whose modules would otherwise count for every figure.
@@ -283,7 +300,8 @@ def on_files(files, config):
     start = time.perf_counter()
     figures = figure_registry()
     store = CACHE / "figures"
-    paths = {name: store / f"{name}-{figure_key(spec, figures)}.svg" for name, spec in sorted(figures.items())}
+    sources = {name: inspect.getsource(spec.function) for name, spec in figures.items()}
+    paths = {name: store / f"{name}-{figure_key(spec, figures, sources)}.svg" for name, spec in sorted(figures.items())}
     todo = [name for name, path in paths.items() if not path.is_file()]
     for name, path in paths.items():
         if name not in todo:
