@@ -444,7 +444,7 @@ def on_page_content(html_text, page, config, files):
         # Inside the content, so that Material's instant navigation runs it on arrival;
         # the loader fetches the MathJax bundle once and typesets each page after that.
         src = get_relative_url(MATHJAX_LOADER, page.url)
-        html_text += f'\n<script src="{src}" data-mathjax-bundle="{get_relative_url(MATHJAX, page.url)}"></script>\n'
+        html_text += f'\n<script src="{src}"></script>\n'
     return html_text
 
 

@@ -1,7 +1,7 @@
 // MathJax 3 is served from this site (assets/mathjax), never from a CDN, and only to
-// pages with math: the build adds this script to their content, with the bundle's
-// address in data-mathjax-bundle. Material's instant navigation runs it again on every
-// such page it swaps in; the bundle loads once, and each page is typeset on arrival.
+// pages with math: the build adds this script to their content. Material's instant
+// navigation runs it again on every such page it swaps in (with its src made absolute);
+// the bundle loads once, and each page is typeset on arrival.
 // Markdown pages wrap math in .arithmatex (\( \) and \[ \]); notebook pages keep
 // Jupyter's $ and $$ inside their rendered-markdown cells.
 (function () {
@@ -30,7 +30,8 @@
     svg: { fontCache: "global" },
   };
   var bundle = document.createElement("script");
-  bundle.src = document.currentScript.getAttribute("data-mathjax-bundle");
+  // This file is javascripts/mathjax.js; the bundle is assets/mathjax/tex-svg-full.js.
+  bundle.src = new URL("../assets/mathjax/tex-svg-full.js", document.currentScript.src).href;
   bundle.async = true;
   document.head.appendChild(bundle);
 })();
