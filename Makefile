@@ -23,7 +23,7 @@ help:
 	@echo "make test-browser     chromium checks over the built site (needs Debian's chromium)"
 	@echo "make test-frameworks  cross-checks against PyTorch and Keras (installs them)"
 	@echo "make bench            initializer speed and memory against NumPy's generator, orthogonal against torch"
-	@echo "make bench-site       cold and warm build times, per figure and notebook"
+	@echo "make bench-site       rebuild costs as under make serve, against their goals"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

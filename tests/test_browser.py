@@ -121,6 +121,33 @@ def test_math_is_typeset_as_svg(browser, server):
         page.close()
 
 
+def _follow(page, href):
+    """Follow a link the way a reader does, through Material's instant navigation."""
+    page.evaluate("href => { const a = document.createElement('a'); a.href = href; a.id = 'follow';"
+                  " a.textContent = 'follow'; document.querySelector('article').appendChild(a); }", href)
+    page.click("#follow")
+    page.wait_for_function("href => location.href === new URL(href, document.baseURI).href || "
+                           "location.pathname.endsWith(href.replace(/^(\\.\\.\\/)+/, ''))", arg=href, timeout=10000)
+
+
+def test_mathjax_loads_on_arrival_at_a_math_page_and_typesets_the_next(browser, server):
+    """MathJax is only on pages with math; instant navigation still typesets every one."""
+    page, seen = _open(browser, server + "notebooks/")
+    try:
+        assert page.evaluate("() => typeof window.MathJax") == "undefined"
+        _follow(page, "../schemes/he/")
+        page.wait_for_selector("article mjx-container svg", timeout=10000)
+        _follow(page, "../glorot/")
+        page.wait_for_function("() => location.pathname.endsWith('/schemes/glorot/')", timeout=10000)
+        page.wait_for_selector("article mjx-container svg", timeout=10000)
+        page.evaluate("() => MathJax.startup.promise")
+        leftover = RAW_TEX.findall(page.evaluate(VISIBLE_TEXT))
+        assert not leftover, f"raw TeX after instant navigation: {leftover[:5]}"
+        assert not seen["errors"], seen["errors"]
+    finally:
+        page.close()
+
+
 def test_search_answers_a_query(browser, server):
     page, seen = _open(browser, server)
     try:

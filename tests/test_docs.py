@@ -60,6 +60,7 @@ def test_scheme_formulas_come_from_the_registry(page):
 
 def test_directives_name_known_schemes_and_tables():
     from weightinit import schemes, tables, values
+    from weightinit.figures import FIGURES
 
     directive = re.compile(r"\[\[(?P<kind>[a-z]+):\s*(?P<arg>[\w.-]+)\s*\]\]")
     for page in PAGES[:-1]:  # README.md is not built by MkDocs
@@ -68,6 +69,8 @@ def test_directives_name_known_schemes_and_tables():
                 assert m["arg"] in tables.__all__, f"{page}: {m[0]}"
             elif m["kind"] == "value":
                 assert m["arg"] in values.__all__, f"{page}: {m[0]}"
+            elif m["kind"] == "figure":
+                assert m["arg"] in FIGURES, f"{page}: {m[0]}"
             else:
                 assert m["kind"] in {"formula", "variance", "bound", "summary", "reference"}, f"{page}: {m[0]}"
                 schemes.scheme(m["arg"])

@@ -318,3 +318,210 @@ def test_saturation_and_cosine_arguments():
         ex.unit_cosines(fan_in=4, fan_out=1)
     with pytest.raises(ValueError, match="all-zero weights"):
         ex.unit_cosines("zeros", fan_in=4, fan_out=3)
+
+
+
+# ------------------------------------------------------------ behind the site's figures
+# The simulations the figures plot. Exact identities where the code allows one (the same
+# seed gives the same standard normal draws, scaled); otherwise theory with a tolerance of
+# a few standard errors, stated next to it.
+
+
+def _rel_se_of_std(n):
+    """Relative standard error of a sample std of n Gaussian values: 1 / sqrt(2 n)."""
+    return 1 / math.sqrt(2 * n)
+
+
+def test_std_by_fan_follows_each_schemes_variance():
+    fans = (16, 64, 256)
+    stds = ex.std_by_fan(fans=fans, rng=1)
+    theory = {"lecun_normal": lambda n: 1 / n, "glorot_normal": lambda n: 2 / (n + n),
+              "he_normal": lambda n: 2 / n, "pytorch_default": lambda n: 1 / (3 * n)}
+    assert set(stds) == set(theory)
+    for name, std in stds.items():
+        for n, s in zip(fans, std):
+            # n^2 draws; 5 standard errors (uniform and truncated draws have smaller ones).
+            assert s == pytest.approx(math.sqrt(theory[name](n)), rel=5 * _rel_se_of_std(n * n)), (name, n)
+
+
+@pytest.mark.parametrize("start", ["zeros", functools.partial(weightinit.constant, value=0.5)])
+def test_hidden_weight_history_keeps_equal_starts_equal(start):
+    history = ex.hidden_weight_history(start, steps=100)
+    assert history.shape == (100, 2, 2)
+    assert np.array_equal(history[:, :, 0], history[:, :, 1])
+
+
+def test_hidden_weight_history_starts_from_the_draw_and_moves():
+    history = ex.hidden_weight_history("he_normal", steps=100, init_rng=7)
+    assert np.array_equal(history[0], weightinit.he_normal((2, 2), rng=7))
+    assert not np.array_equal(history[:, :, 0], history[:, :, 1])
+    assert np.abs(history[-1] - history[0]).max() > 0.1
+
+
+def _funnel_se(widths, n_samples):
+    # Each layer multiplies the variance by a factor whose relative sd is about
+    # sqrt(2 / (n_in n_out)) from the weights plus sqrt(2 / (n_samples n_out)) from the rows.
+    return math.sqrt(sum(2 / (a * b) + 2 / (n_samples * b) for a, b in zip(widths, widths[1:])))
+
+
+def test_funnel_variances_fan_in_keeps_the_forward_signal_fan_out_the_gradient():
+    f_in = ex.funnel_variances("fan_in", rng=SEED)
+    f_out = ex.funnel_variances("fan_out", rng=SEED)
+    se = _funnel_se(f_in.widths, 500)
+    assert f_in.widths == [round(1024 * 2 ** (-k / 2)) for k in range(9)]
+    assert f_in.forward[-1] == pytest.approx(1.0, rel=5 * se)
+    assert f_out.backward[0] == pytest.approx(1.0, rel=5 * se)
+
+
+def test_funnel_variances_fan_avg_drifts_by_the_product_of_fan_ratios():
+    f = ex.funnel_variances("fan_avg", rng=SEED)
+    w = f.widths
+    forward = np.prod([2 * a / (a + b) for a, b in zip(w, w[1:])])
+    backward = np.prod([2 * b / (a + b) for a, b in zip(w, w[1:])])
+    se = _funnel_se(w, 500)
+    assert f.forward[-1] == pytest.approx(forward, rel=5 * se)
+    assert f.backward[0] == pytest.approx(backward, rel=5 * se)
+
+
+def test_truncated_normal_density_integrates_to_one_with_the_librarys_std():
+    grid = np.linspace(-3, 3, 600001)
+    density = ex.truncated_normal_density(grid)
+    # The trapezoid rule loses about half a step of the jump at +-2: 1e-5 * 0.06 * x^2.
+    assert np.trapezoid(density, grid) == pytest.approx(1.0, abs=1e-5)
+    assert math.sqrt(np.trapezoid(grid**2 * density, grid)) == pytest.approx(weightinit.TRUNCATED_STD, abs=1e-5)
+    assert density[np.abs(grid) > 2].max() == 0.0
+    wide = ex.truncated_normal_density(grid, std=2.0, cut=np.inf)
+    assert np.allclose(wide, np.exp(-grid**2 / 8) / math.sqrt(8 * math.pi))
+
+
+def test_variance_scaling_stds_hit_sqrt_scale_over_n():
+    rows = ex.variance_scaling_stds(512, 128)
+    from weightinit.tables import variance_scaling_triples
+
+    assert [r[:4] for r in rows] == variance_scaling_triples()
+    for name, scale, mode, _, sampled, target in rows:
+        n = {"fan_in": 512, "fan_out": 128, "fan_avg": 320}[mode]
+        assert target == pytest.approx(math.sqrt(scale / n))
+        assert sampled == pytest.approx(target, rel=5 * _rel_se_of_std(512 * 128)), name
+
+
+def test_condition_by_depth():
+    cond = ex.condition_by_depth(depths=(1, 8, 64), width=32)
+    assert np.allclose(cond["orthogonal"], 1.0)
+    # The product of Gaussian matrices spreads its spectrum exponentially with depth.
+    assert cond["lecun_normal"][0] > 1 and np.all(np.diff(np.log(cond["lecun_normal"])) > 1)
+
+
+def test_conv2d_same_matches_a_pixel_by_pixel_sum():
+    gen = np.random.default_rng(SEED)
+    for k in (1, 3, 4):
+        x, kernel = gen.standard_normal((5, 6, 2)), gen.standard_normal((k, k, 2, 3))
+        pad = (k - 1) // 2
+        expected = np.zeros((5, 6, 3))
+        for i in range(5):
+            for j in range(6):
+                for a in range(k):
+                    for b in range(k):
+                        if 0 <= i + a - pad < 5 and 0 <= j + b - pad < 6:
+                            expected[i, j] += x[i + a - pad, j + b - pad] @ kernel[a, b]
+        assert np.allclose(ex.conv2d_same(x, kernel), expected), k
+    with pytest.raises(ValueError, match="kernel"):
+        ex.conv2d_same(np.zeros((4, 4, 2)), np.zeros((3, 3, 3, 1)))
+
+
+def test_identity_conv_outputs_copy_or_shift():
+    out = ex.identity_conv_outputs()
+    x = out["input"]
+    assert np.array_equal(out["3x3 identity"], x)
+    assert np.array_equal(out["4x4, tap (k-1)//2"], x)
+    shifted = np.zeros_like(x)
+    shifted[:-1, :-1] = x[1:, 1:]  # the tap at k // 2 reads one pixel down and right
+    assert np.array_equal(out["4x4, tap k//2"], shifted)
+    assert not np.allclose(out["3x3 he_normal"], x)
+
+
+def test_torch_sparse_mask_zeroes_a_fixed_count_per_column():
+    mask = ex.torch_sparse_mask(40, 60, 0.75, rng=SEED)
+    assert mask.shape == (40, 60)
+    assert np.all(mask.sum(axis=0) == 40 - math.ceil(0.75 * 40))
+    assert mask.sum(axis=1).min() < mask.sum(axis=1).max()  # rows are not balanced
+    with pytest.raises(ValueError, match="sparsity"):
+        ex.torch_sparse_mask(4, 4, 1.5)
+
+
+def test_orthogonal_preactivation_variances():
+    linear = ex.orthogonal_preactivation_variances([128] * 5, "linear", rng=SEED)
+    # Square orthogonal weights keep each row's norm exactly; only the mean term moves.
+    assert np.allclose(linear, linear[0], rtol=0.01)
+    relu = ex.orthogonal_preactivation_variances(rng=SEED)
+    # ReLU halves the second moment at each layer. Each ratio has a relative sd of about
+    # sqrt(2 / width) = 0.09; the geometric mean of the 9 ratios about a third of that.
+    ratio = np.exp(np.mean(np.log(relu[1:] / relu[:-1])))
+    assert ratio == pytest.approx(0.5, rel=3 * math.sqrt(2 / 256) / 3)
+
+
+def test_residual_stack_variance():
+    blocks, width = 64, 256
+    zero = ex.residual_stack_variance(blocks, zero_last=True, width=width, rng=SEED)
+    assert np.all(zero == zero[0])
+    plain = ex.residual_stack_variance(blocks, width=width, rng=SEED)
+    # Each block adds Var(W2 relu(W1 x)) = Var(x) (He, then LeCun): the variance doubles.
+    # A block's factor has relative sd about sqrt(2 / width) / 2; over 64 blocks the
+    # geometric mean has an eighth of that. Allow 5 of those.
+    ratio = np.exp(np.mean(np.log(plain[1:] / plain[:-1])))
+    assert ratio == pytest.approx(2.0, rel=5 * math.sqrt(2 / width) / 2 / 8)
+    scaled = ex.residual_stack_variance(blocks, branch_scale=1 / math.sqrt(blocks), width=width, rng=SEED)
+    assert scaled[-1] / scaled[0] == pytest.approx((1 + 1 / blocks) ** blocks, rel=5 * math.sqrt(2 / width) / 8)
+
+
+def test_initial_loss():
+    r = ex.initial_loss(rng=SEED)
+    n = 4000
+    pi = r.positive_rates
+    # With the prior bias and logits near 0, the loss is the cross-entropy of the labels
+    # against pi; one sample's loss has sd |log((1 - pi) / pi)| sqrt(pi (1 - pi)).
+    se = np.abs(np.log((1 - pi) / pi)) * np.sqrt(pi * (1 - pi)) / math.sqrt(n)
+    assert np.all(np.abs(r.bce_prior_bias - r.label_entropy) < 5 * se + 0.01 * r.label_entropy)
+    assert np.all(r.bce_prior_bias[pi < 0.5] < r.bce_zero_bias[pi < 0.5])
+    assert np.allclose(r.label_entropy, -(pi * np.log(pi) + (1 - pi) * np.log1p(-pi)))
+    # Logits of sd 0.01 * |features| ~ 0.08 raise ln C by about their variance / 2.
+    assert np.allclose(r.softmax["last layer std 0.01"], np.log(r.classes), atol=0.02)
+    assert np.all(r.softmax["last layer std 1"] > np.log(r.classes) + 1)
+
+
+def test_embedding_scales():
+    vocab, d = 1000, 512
+    s = ex.embedding_scales(vocab, d, rng=SEED)
+    theory = {"Keras U(-0.05, 0.05)": 0.05 / math.sqrt(3), "PyTorch N(0, 1)": 1.0,
+              "BERT, GPT-2 N(0, 0.02^2)": 0.02, "N(0, 1/d_model)": d**-0.5}
+    for name, rms in s.rms.items():
+        assert rms == pytest.approx(theory[name], rel=5 * _rel_se_of_std(vocab * d)), name
+    # sin^2 + cos^2 = 1 for each pair of columns.
+    assert s.positional_rms == pytest.approx(math.sqrt(0.5), rel=1e-12)
+
+
+def test_saturated_fraction():
+    assert ex.saturated_fraction("sigmoid", [0.5, 0.999, 0.001, 0.9]) == 0.5
+    with pytest.raises(ValueError, match="activation"):
+        ex.saturated_fraction("relu", [0.0])
+
+
+def test_conv_stack_stds_scale_exactly_with_the_fan():
+    right = ex.conv_stack_stds(9 * 8, channels=8, depth=6, rng=SEED)
+    wrong = ex.conv_stack_stds(8, channels=8, depth=6, rng=SEED)
+    # Same draws, weights sqrt(9) = 3 times larger, ReLU is homogeneous: 3x per layer.
+    assert np.allclose(wrong / right, 3.0 ** np.arange(1, 7))
+    dw_right = ex.conv_stack_stds(9, channels=8, depthwise=True, depth=6, rng=SEED)
+    dw_torch = ex.conv_stack_stds(9 * 8, channels=8, depthwise=True, depth=6, rng=SEED)
+    assert np.allclose(dw_torch / dw_right, 8.0 ** (-np.arange(1, 7) / 2))
+
+
+def test_layout_funnel_stds_grow_by_sqrt2_when_the_axes_are_swapped():
+    right = ex.layout_funnel_stds(rng=SEED)
+    wrong = ex.layout_funnel_stds(-1, -2, rng=SEED)
+    assert np.allclose(wrong / right, math.sqrt(2) ** np.arange(1, len(right) + 1))
+    # Read the right way, He keeps E[h^2] and so the std of ReLU outputs level: 7 layers,
+    # narrowest 16 units of 200 rows; each layer's factor has relative sd about sqrt(2 / n_out).
+    widths = [2048 // 2**k for k in range(8)]
+    se = math.sqrt(sum(2 / n for n in widths[1:])) / 2
+    assert right[-1] / right[0] == pytest.approx(1.0, rel=5 * se)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,12 +18,13 @@ class _Refs(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.images, self.loads = [], []
+        self.images, self.loads, self.alts = [], [], []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "img" and a.get("src"):
             self.images.append(a["src"])
+            self.alts.append((a["src"], a.get("alt")))
         if tag in ("img", "script", "iframe", "source") and a.get("src"):
             self.loads.append(a["src"])
         if tag == "link" and a.get("href") and a.get("rel") in ("stylesheet", "icon", "preload", "modulepreload"):
@@ -35,15 +37,45 @@ def _pages(site: Path):
 
 def test_build_logs_every_figure_with_its_time(built_site, hooks):
     _, log = built_site
-    for name in hooks.figure_functions():
+    for name in hooks.figure_registry():
         assert re.search(rf"figure {name}\s+\d+\.\d+ s", log), f"no log line for figure {name}"
 
 
 def test_figures_are_byte_identical_to_a_fresh_render(built_site, hooks):
     site, _ = built_site
-    for name, func in hooks.figure_functions().items():
+    for name in hooks.figure_registry():
         built = (site / "figures" / f"{name}.svg").read_bytes()
-        assert built == hooks.render_figure(name, func), name
+        assert built == hooks.render_figure(name), name
+
+
+def test_figure_directive_gives_alt_text_and_caption(built_site, hooks):
+    site, _ = built_site
+    figures = hooks.figure_registry()
+    for page in _pages(site):
+        text = page.read_text()
+        assert "[[figure:" not in text, page
+        refs = _Refs()
+        refs.feed(text)
+        for src, alt in refs.alts:
+            name = re.fullmatch(r"(?:\.\./)*figures/(\w+)\.svg", src)
+            if name is None:
+                continue
+            spec = figures[name[1]]
+            assert alt == spec.alt, (page, src)
+            assert f"<figcaption>{html.escape(spec.caption, quote=False)}</figcaption>" in text, (page, src)
+
+
+def test_mathjax_loads_only_on_pages_with_math(built_site):
+    site, _ = built_site
+    with_math = without = 0
+    for page in _pages(site):
+        text = page.read_text()
+        loads = "javascripts/mathjax.js" in text
+        math = 'class="arithmatex"' in text or "jp-RenderedMarkdown" in text and "$" in text
+        assert loads == math, f"{page.relative_to(site)}: math {math}, MathJax {loads}"
+        with_math += loads
+        without += not loads
+    assert with_math and without, (with_math, without)
 
 
 def test_figures_are_generated_not_committed():

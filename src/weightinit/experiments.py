@@ -745,3 +745,714 @@ def unit_cosines(init="lecun_normal", fan_in=784, fan_out=500, rng=None) -> np.n
         raise ValueError("init gave a unit with all-zero weights; its angle is undefined")
     U = W / norms
     return np.abs((U.T @ U)[np.triu_indices(fan_out, k=1)])
+
+
+# ------------------------------------------------------------- behind the site's figures
+# The simulations that the figure functions plotted inline before; each is tested in
+# tests/test_experiments.py and the figures only draw what these return.
+
+
+def std_by_fan(schemes=("lecun_normal", "glorot_normal", "he_normal", "pytorch_default"),
+               fans=(16, 32, 64, 128, 256, 512, 1024), rng=1) -> dict:
+    """Standard deviation of the weights each scheme samples for square layers.
+
+    Parameters
+    ----------
+    schemes : sequence of str, default LeCun, Glorot, He and PyTorch's default
+        Scheme names for `weightinit.get`.
+    fans : sequence of int, default 16 to 1024
+        Each layer is ``(n, n)`` for ``n`` in `fans`.
+    rng : int, default 1
+        Seed used for every draw, so that the curves differ only by the scheme.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Scheme name -> sampled std at each fan.
+
+    Examples
+    --------
+    >>> stds = std_by_fan(["he_normal"], fans=[100], rng=0)
+    >>> bool(abs(stds["he_normal"][0] - (2 / 100) ** 0.5) < 0.01)
+    True
+    """
+    from .schemes import get
+
+    return {name: np.array([get(name)((int(n), int(n)), rng=rng).std() for n in fans]) for name in schemes}
+
+
+def hidden_weight_history(init, steps=300, lr=0.5, n_samples=200, rng=3, init_rng=7) -> np.ndarray:
+    """Incoming weights of the course notes' 2-2-1 network over plain gradient descent.
+
+    Two inputs, two ReLU hidden units, one sigmoid output, zero biases, binary
+    cross-entropy, full-batch gradient descent without momentum on the linearly
+    separable labels ``x1 + x2 / 2 > 0``. Under zeros or a constant both hidden units
+    receive the same gradient at every step, so their weights stay equal.
+
+    Parameters
+    ----------
+    init : str or callable
+        Weight initializer for both layers, called as ``init(shape, rng=init_rng)``.
+    steps : int, default 300
+        Gradient steps.
+    lr : float, default 0.5
+        Learning rate.
+    n_samples : int, default 200
+        Training points.
+    rng : int, default 3
+        Seed of the data.
+    init_rng : int, default 7
+        Seed passed to the initializer, for each layer.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``W1`` before every step, shape ``(steps, 2, 2)``: input by hidden unit.
+
+    Examples
+    --------
+    >>> h = hidden_weight_history("zeros", steps=20)
+    >>> h.shape, bool((h[:, :, 0] == h[:, :, 1]).all())
+    ((20, 2, 2), True)
+    """
+    from .schemes import get
+
+    draw = get(init) if isinstance(init, str) else init
+    gen = np.random.default_rng(rng)
+    x = gen.standard_normal((int(n_samples), 2))
+    y = (x[:, :1] + 0.5 * x[:, 1:] > 0).astype(float)
+    W1, b1 = np.asarray(draw((2, 2), rng=init_rng), dtype=float), np.zeros(2)
+    W2, b2 = np.asarray(draw((2, 1), rng=init_rng), dtype=float), np.zeros(1)
+    history = []
+    for _ in range(int(steps)):
+        history.append(W1.copy())
+        z1 = x @ W1 + b1
+        a1 = np.maximum(z1, 0.0)
+        p = 1.0 / (1.0 + np.exp(-(a1 @ W2 + b2)))
+        dz2 = (p - y) / len(x)  # binary cross-entropy through the sigmoid
+        dz1 = (dz2 @ W2.T) * (z1 > 0)
+        W2, b2 = W2 - lr * a1.T @ dz2, b2 - lr * dz2.sum(0)
+        W1, b1 = W1 - lr * x.T @ dz1, b1 - lr * dz1.sum(0)
+    return np.array(history)
+
+
+@dataclass
+class Funnel:
+    """Forward and backward variances through a linear funnel (see `funnel_variances`).
+
+    Attributes
+    ----------
+    widths : list of int
+        Layer widths, input first.
+    forward, backward : numpy.ndarray
+        Variance of the activations at each width, input first, and of the
+        back-propagated gradient at each width, also input first.
+    """
+
+    widths: list
+    forward: np.ndarray
+    backward: np.ndarray
+
+
+def funnel_variances(mode="fan_avg", widths=None, n_samples=500, rng=0) -> Funnel:
+    """Glorot's compromise: signal and gradient variance through linear layers of unequal fans.
+
+    Weights are ``variance_scaling(shape, 1.0, mode)``; the forward signal starts from
+    ``N(0, 1)`` inputs, the backward one from an ``N(0, 1)`` gradient at the output.
+    ``fan_in`` keeps the forward variance at 1, ``fan_out`` the backward one,
+    ``fan_avg`` splits the drift between them.
+
+    Parameters
+    ----------
+    mode : {"fan_in", "fan_out", "fan_avg"}, default "fan_avg"
+        The fan of `weightinit.variance_scaling`.
+    widths : sequence of int, optional
+        Defaults to 1024 shrinking by sqrt(2) per layer down to 64.
+    n_samples : int, default 500
+        Rows of the input and of the output gradient.
+    rng : None, int or numpy.random.Generator
+        Source of randomness for weights, inputs and gradients, in that order.
+
+    Returns
+    -------
+    Funnel
+
+    Examples
+    --------
+    >>> f = funnel_variances("fan_in", widths=[256, 128, 64], rng=0)
+    >>> bool(abs(f.forward[-1] - 1) < 0.2), bool(f.backward[0] < 0.5)
+    (True, True)
+    """
+    from .initializers import variance_scaling
+
+    widths = _widths([round(1024 * 2 ** (-k / 2)) for k in range(9)] if widths is None else widths)
+    gen = as_generator(rng)
+    Ws = [variance_scaling((a, b), 1.0, mode, rng=gen) for a, b in zip(widths, widths[1:])]
+    h = gen.standard_normal((int(n_samples), widths[0]))
+    forward = [h.var()]
+    for W in Ws:
+        h = h @ W
+        forward.append(h.var())
+    g = gen.standard_normal((int(n_samples), widths[-1]))
+    backward = [g.var()]
+    for W in reversed(Ws):
+        g = g @ W.T
+        backward.append(g.var())
+    return Funnel(widths, np.array(forward), np.array(backward[::-1]))
+
+
+def truncated_normal_density(x, std=1.0, cut=2.0):
+    """Density of ``N(0, std^2)`` cut at ``+-cut * std`` and renormalised to integrate to 1.
+
+    Parameters
+    ----------
+    x : array_like
+        Points to evaluate at.
+    std : float, default 1.0
+        Standard deviation of the parent normal.
+    cut : float, default 2.0
+        Cut in units of `std`, as TensorFlow and PyTorch cut at two.
+
+    Returns
+    -------
+    numpy.ndarray
+        0 outside the cut.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grid = np.linspace(-3, 3, 60001)
+    >>> round(float(np.trapezoid(truncated_normal_density(grid), grid)), 4)
+    1.0
+    """
+    import math
+
+    x = np.asarray(x, dtype=float) / std
+    mass = math.erf(cut / math.sqrt(2))
+    return np.where(np.abs(x) < cut, np.exp(-0.5 * x**2) / (math.sqrt(2 * math.pi) * std * mass), 0.0)
+
+
+def variance_scaling_stds(fan_in=512, fan_out=128) -> list:
+    """Sampled against prescribed std of every named variance-scaling scheme on one layer.
+
+    Parameters
+    ----------
+    fan_in, fan_out : int, default 512 and 128
+        The dense layer's shape.
+
+    Returns
+    -------
+    list of tuple
+        ``(name, scale, mode, distribution, sampled_std, target_std)`` per scheme, with
+        ``target_std = sqrt(scale / n)`` for the mode's fan ``n``; scheme ``k`` is
+        drawn with seed ``k``.
+
+    Examples
+    --------
+    >>> rows = variance_scaling_stds()
+    >>> all(abs(r[4] / r[5] - 1) < 0.02 for r in rows)
+    True
+    """
+    from .initializers import variance_scaling
+    from .tables import variance_scaling_triples
+
+    fans = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}
+    rows = []
+    for k, (name, scale, mode, distribution) in enumerate(variance_scaling_triples()):
+        w = variance_scaling((fan_in, fan_out), scale, mode, distribution, rng=k)
+        rows.append((name, scale, mode, distribution, float(w.std()), float(np.sqrt(scale / fans[mode]))))
+    return rows
+
+
+def condition_by_depth(inits=("orthogonal", "lecun_normal"), depths=(1, 2, 4, 8, 16, 32, 64),
+                       width=64, rng=1) -> dict:
+    """Largest over smallest singular value of a deep linear network's Jacobian, by depth.
+
+    Parameters
+    ----------
+    inits : sequence or mapping, default ``("orthogonal", "lecun_normal")``
+        Initializers to compare; a mapping gives each one a label.
+    depths : sequence of int
+        Numbers of layers.
+    width : int, default 64
+        Width of every layer.
+    rng : int, default 1
+        Seed passed to `jacobian_spectrum` at every depth.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Label -> condition number at each depth.
+
+    Examples
+    --------
+    >>> c = condition_by_depth(["orthogonal"], depths=[4], width=16)
+    >>> round(float(c["orthogonal"][0]), 6)
+    1.0
+    """
+    out = {}
+    for label, init in _labelled(inits).items():
+        ratios = []
+        for depth in depths:
+            s = jacobian_spectrum({label: init}, depth=int(depth), width=width, rng=rng)[label]
+            ratios.append(s[0] / s[-1])
+        out[label] = np.array(ratios)
+    return out
+
+
+def conv2d_same(x, kernel) -> np.ndarray:
+    """Cross-correlation of ``x`` (h, w, in) with ``kernel`` (kh, kw, in, out), "same" padding.
+
+    Zero padding as PyTorch, TensorFlow and XLA place it: ``(k - 1) // 2`` before, the
+    rest after, so tap ``(k - 1) // 2`` sits over the output pixel.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Image, shape ``(h, w, in_channels)``.
+    kernel : numpy.ndarray
+        Shape ``(kh, kw, in_channels, out_channels)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(h, w, out_channels)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(12.0).reshape(2, 3, 2)
+    >>> k = np.zeros((3, 3, 2, 2)); k[1, 1] = np.eye(2)
+    >>> bool(np.array_equal(conv2d_same(x, k), x))
+    True
+    """
+    x, kernel = np.asarray(x, dtype=float), np.asarray(kernel, dtype=float)
+    if x.ndim != 3 or kernel.ndim != 4 or kernel.shape[2] != x.shape[2]:
+        raise ValueError(f"x must be (h, w, c) and kernel (kh, kw, c, out); got {x.shape} and {kernel.shape}")
+    kh, kw = kernel.shape[:2]
+    ph, pw = (kh - 1) // 2, (kw - 1) // 2
+    padded = np.pad(x, ((ph, kh - 1 - ph), (pw, kw - 1 - pw), (0, 0)))
+    h, w = x.shape[:2]
+    out = np.zeros((h, w, kernel.shape[3]))
+    for i in range(kh):
+        for j in range(kw):
+            out += padded[i:i + h, j:j + w] @ kernel[i, j]
+    return out
+
+
+def identity_conv_outputs(rng=0) -> dict:
+    """A two-channel 24 x 24 test image through "same" convolutions with five kernels.
+
+    The kernels: none (the input), a 3x3 `weightinit.identity`, a 3x3 He normal, a 4x4
+    `weightinit.identity` (centre tap at ``k // 2``, as PyTorch's ``dirac_``) and a 4x4
+    delta at ``(k - 1) // 2`` (JAX's ``delta_orthogonal``).
+
+    Parameters
+    ----------
+    rng : int, default 0
+        Seed of the He kernel.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Title -> output image, shape ``(24, 24, 2)``; ``"input"`` is the image itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> out = identity_conv_outputs()
+    >>> bool(np.array_equal(out["3x3 identity"], out["input"]))
+    True
+    """
+    from .initializers import he_normal, identity
+
+    yy, xx = np.mgrid[:24, :24]
+    image = ((np.abs(xx - 8) + np.abs(yy - 9) < 6) | ((xx - 16) ** 2 + (yy - 15) ** 2 < 20)).astype(float)
+    x = np.stack([image, image.T], axis=-1)
+    jax_centre = np.zeros((4, 4, 2, 2))
+    jax_centre[1, 1] = np.eye(2)
+    return {
+        "input": x,
+        "3x3 identity": conv2d_same(x, identity((3, 3, 2, 2))),
+        "3x3 he_normal": conv2d_same(x, he_normal((3, 3, 2, 2), rng=rng)),
+        "4x4, tap k//2": conv2d_same(x, identity((4, 4, 2, 2))),
+        "4x4, tap (k-1)//2": conv2d_same(x, jax_centre),
+    }
+
+
+def torch_sparse_mask(rows, cols, sparsity, rng=None) -> np.ndarray:
+    """The nonzero pattern of PyTorch's ``sparse_`` on a ``(rows, cols)`` tensor.
+
+    In each column, ``ceil(sparsity * rows)`` random rows are zeroed (`torch/nn/init.py`,
+    PyTorch 2.13); PyTorch stores a layer as ``(out, in)``, so every input then feeds the
+    same number of outputs.
+
+    Parameters
+    ----------
+    rows, cols : int
+        Shape of the tensor.
+    sparsity : float
+        Fraction of each column set to zero, in ``[0, 1]``.
+    rng : None, int or numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where the weight is nonzero.
+
+    Examples
+    --------
+    >>> mask = torch_sparse_mask(10, 4, 0.3, rng=0)
+    >>> mask.sum(axis=0).tolist()
+    [7, 7, 7, 7]
+    """
+    import math
+
+    if not 0 <= sparsity <= 1:
+        raise ValueError(f"sparsity must be in [0, 1]; got {sparsity}")
+    gen = as_generator(rng)
+    mask = np.ones((int(rows), int(cols)), dtype=bool)
+    n_zero = math.ceil(sparsity * rows)
+    for c in range(int(cols)):
+        mask[gen.permutation(int(rows))[:n_zero], c] = False
+    return mask
+
+
+def orthogonal_preactivation_variances(widths=(256,) * 10, activation="relu", n_samples=500,
+                                       rng=None) -> np.ndarray:
+    """Variance of each layer's pre-activations with orthonormal weights and no rescaling.
+
+    LSUV's starting point: without its rescaling, a ReLU network's variance halves at every
+    layer after the first.
+
+    Parameters
+    ----------
+    widths : sequence of int, default ``(256,) * 10``
+        Layer sizes, as in `activation_stats`.
+    activation : str, default "relu"
+        Activation of every layer.
+    n_samples : int, default 500
+        Rows of the ``N(0, 1)`` input.
+    rng : None, int or numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(widths),)``.
+
+    Examples
+    --------
+    >>> v = orthogonal_preactivation_variances([64] * 3, "linear", rng=0)
+    >>> bool(np.allclose(v, v[0], rtol=0.01))
+    True
+    """
+    from .initializers import orthogonal
+
+    gen = as_generator(rng)
+    widths = _widths(widths)
+    phi = _activation(activation)[0]
+    x = gen.standard_normal((int(n_samples), widths[0]))
+    out = []
+    for n_in, n_out in zip([widths[0], *widths], widths):
+        z = x @ orthogonal((n_in, n_out), rng=gen)
+        out.append(z.var())
+        x = phi(z)
+    return np.array(out)
+
+
+def residual_stack_variance(blocks=64, branch_scale=1.0, zero_last=False, width=256, n_samples=256,
+                            rng=0) -> np.ndarray:
+    """Variance of the residual stream over blocks ``x <- x + branch_scale * W2 relu(W1 x)``.
+
+    ``W1`` is He normal, ``W2`` LeCun normal (or zeros with `zero_last`, as Fixup and
+    zero-gamma start), so an unscaled branch adds about the stream's own variance and
+    doubles it per block.
+
+    Parameters
+    ----------
+    blocks : int, default 64
+        Number of residual blocks.
+    branch_scale : float, default 1.0
+        Factor on each branch, e.g. ``1 / sqrt(blocks)``.
+    zero_last : bool, default False
+        Start the branch's last weight at zero.
+    width, n_samples : int, default 256
+        Width of the stream and number of inputs.
+    rng : None, int or numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    numpy.ndarray
+        Variance before the first block and after each one, shape ``(blocks + 1,)``.
+
+    Examples
+    --------
+    >>> v = residual_stack_variance(blocks=4, zero_last=True, width=32, rng=0)
+    >>> bool(np.all(v == v[0]))
+    True
+    """
+    from .initializers import he_normal, lecun_normal
+
+    gen = as_generator(rng)
+    x = gen.standard_normal((int(n_samples), int(width)))
+    out = [x.var()]
+    for _ in range(int(blocks)):
+        h = np.maximum(x @ he_normal((width, width), rng=gen), 0.0)
+        w2 = np.zeros((width, width)) if zero_last else lecun_normal((width, width), rng=gen)
+        x = x + branch_scale * (h @ w2)
+        out.append(x.var())
+    return np.array(out)
+
+
+@dataclass
+class InitialLoss:
+    """Loss at initialization against the label prior (see `initial_loss`).
+
+    Attributes
+    ----------
+    positive_rates : numpy.ndarray
+        Positive rates ``pi`` of the binary task.
+    bce_zero_bias, bce_prior_bias : numpy.ndarray
+        Binary cross-entropy with output bias 0 and with ``-log((1 - pi) / pi)``.
+    label_entropy : numpy.ndarray
+        Entropy of the labels, the best constant predictor's loss.
+    classes : numpy.ndarray
+        Numbers of classes of the softmax task.
+    softmax : dict of str to numpy.ndarray
+        Label -> cross-entropy at each number of classes.
+    """
+
+    positive_rates: np.ndarray
+    bce_zero_bias: np.ndarray
+    bce_prior_bias: np.ndarray
+    label_entropy: np.ndarray
+    classes: np.ndarray
+    softmax: dict
+
+
+def initial_loss(rng=0) -> InitialLoss:
+    """Loss at initialization of a sigmoid and a softmax output on random ReLU features.
+
+    Binary: 4000 samples of 128 ReLU features, a Glorot output layer times 0.1, labels
+    positive with rate ``pi``; the prior bias brings the loss to the labels' entropy.
+    Softmax: 1000 samples, ``C`` balanced classes, a last layer of std 0.01 or 1; the
+    small one starts at ``ln C``, the large one far above.
+
+    Parameters
+    ----------
+    rng : None, int or numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    InitialLoss
+
+    Examples
+    --------
+    >>> r = initial_loss()
+    >>> bool(abs(r.softmax["last layer std 0.01"][0] - np.log(2)) < 0.01)
+    True
+    """
+    import math
+
+    from .initializers import glorot_normal
+    from .nn import binary_cross_entropy, cross_entropy
+
+    gen = as_generator(rng)
+    n, width = 4000, 128
+    features = np.maximum(gen.standard_normal((n, width)), 0.0)
+    w = glorot_normal((width, 1), rng=gen) * 0.1
+    pis = np.array([0.5, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001])
+    zero, prior = [], []
+    for pi in pis:
+        y = (gen.random(n) < pi).astype(float)
+        logit = features @ w
+        for store, b in ((zero, 0.0), (prior, -math.log((1 - pi) / pi))):
+            p = 0.5 * (1 + np.tanh(0.5 * (logit + b)))
+            store.append(binary_cross_entropy(p, y)[0])
+    entropy = -(pis * np.log(pis) + (1 - pis) * np.log1p(-pis))
+    classes = np.array([2, 5, 10, 100, 1000])
+    softmax = {}
+    for label, std in {"last layer std 0.01": 0.01, "last layer std 1": 1.0}.items():
+        losses = []
+        for c in classes:
+            logits = features[:1000] @ (std * gen.standard_normal((width, c)))
+            losses.append(cross_entropy(logits, gen.integers(0, c, 1000))[0])
+        softmax[label] = np.array(losses)
+    return InitialLoss(pis, np.array(zero), np.array(prior), entropy, classes, softmax)
+
+
+@dataclass
+class EmbeddingScales:
+    """RMS of embedding tables against positional encodings (see `embedding_scales`).
+
+    Attributes
+    ----------
+    rms : dict of str to float
+        Initializer label -> root mean square of the table's entries.
+    positional_rms : float
+        RMS of the sinusoidal positional encodings of the same shape.
+    d_model : int
+        Embedding width.
+    """
+
+    rms: dict
+    positional_rms: float
+    d_model: int
+
+
+def embedding_scales(vocab=1000, d_model=512, rng=0) -> EmbeddingScales:
+    """RMS of embedding tables under the frameworks' defaults and of sinusoidal positions.
+
+    Parameters
+    ----------
+    vocab, d_model : int, default 1000 and 512
+        Table shape.
+    rng : None, int or numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    EmbeddingScales
+
+    Examples
+    --------
+    >>> s = embedding_scales(vocab=200, d_model=64)
+    >>> bool(abs(s.rms["PyTorch N(0, 1)"] - 1) < 0.05)
+    True
+    """
+    import math
+
+    from .initializers import normal, uniform
+
+    gen = as_generator(rng)
+    tables = {
+        "Keras U(-0.05, 0.05)": uniform((vocab, d_model), low=-0.05, high=0.05, rng=gen),
+        "PyTorch N(0, 1)": normal((vocab, d_model), std=1.0, rng=gen),
+        "BERT, GPT-2 N(0, 0.02^2)": normal((vocab, d_model), std=0.02, rng=gen),
+        "N(0, 1/d_model)": normal((vocab, d_model), std=d_model**-0.5, rng=gen),
+    }
+    pos = np.arange(vocab)[:, None] / 10000 ** (np.arange(0, d_model, 2) / d_model)
+    pe_rms = math.sqrt(np.mean(np.concatenate([np.sin(pos), np.cos(pos)], axis=1) ** 2))
+    return EmbeddingScales({k: math.sqrt(np.mean(t**2)) for k, t in tables.items()}, pe_rms, int(d_model))
+
+
+def saturated_fraction(activation, a) -> float:
+    """Share of tanh or sigmoid units whose slope is below 1% of the slope at 0.
+
+    Parameters
+    ----------
+    activation : {"tanh", "sigmoid"}
+        The activation that produced `a`.
+    a : array_like
+        Activations (outputs of the nonlinearity).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> saturated_fraction("tanh", [0.0, 0.999, -0.9999, 0.5])
+    0.5
+    """
+    if activation not in ("tanh", "sigmoid"):
+        raise ValueError(f"activation must be 'tanh' or 'sigmoid'; got {activation!r}")
+    a = np.asarray(a, dtype=float)
+    slope = 1.0 - a**2 if activation == "tanh" else 4.0 * a * (1.0 - a)
+    return float(np.mean(slope < 0.01))
+
+
+def conv_stack_stds(fan_in, channels=32, depthwise=False, depth=10, rng=0) -> np.ndarray:
+    """Activation std after each 3x3 "same" ReLU convolution with He weights for a given fan_in.
+
+    Weights are ``N(0, 2 / fan_in)``; the input is 4 images of 16 x 16 with `channels`
+    channels. The right fan keeps the std level; a wrong one makes it grow or shrink
+    geometrically.
+
+    Parameters
+    ----------
+    fan_in : int
+        The fan the weight variance divides by (right: ``9 * channels``, or 9 depthwise).
+    channels : int, default 32
+        Channels in and out.
+    depthwise : bool, default False
+        One 3x3 filter per channel, kernel ``(3, 3, channels)``.
+    depth : int, default 10
+        Number of layers.
+    rng : None, int or numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(depth,)``.
+
+    Examples
+    --------
+    >>> s = conv_stack_stds(9 * 8, channels=8, depth=4)
+    >>> bool(0.5 < s[-1] / s[0] < 2)
+    True
+    """
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    gen = as_generator(rng)
+    h = gen.standard_normal((4, 16, 16, int(channels)))
+    std = np.sqrt(2.0 / fan_in)
+    stds = []
+    for _ in range(int(depth)):
+        patches = sliding_window_view(np.pad(h, ((0, 0), (1, 1), (1, 1), (0, 0))), (3, 3), axis=(1, 2))
+        if depthwise:  # one 3x3 filter per channel: kernel (3, 3, channels)
+            z = np.einsum("bhwcij,ijc->bhwc", patches, std * gen.standard_normal((3, 3, channels)))
+        else:  # kernel (3, 3, in, out)
+            z = np.einsum("bhwcij,ijcd->bhwd", patches, std * gen.standard_normal((3, 3, channels, channels)))
+        h = np.maximum(z, 0.0)
+        stds.append(h.std())
+    return np.array(stds)
+
+
+def layout_funnel_stds(in_axis=-2, out_axis=-1, widths=None, n_samples=200, rng=0) -> np.ndarray:
+    """Activation std through a dense ReLU funnel with He normal weights read in a given layout.
+
+    The weights are ``(n_in, n_out)``; ``in_axis=-2, out_axis=-1`` is the right reading,
+    ``in_axis=-1, out_axis=-2`` takes the fan from the output axis, which in a funnel
+    that halves each layer gives twice the right variance: the std grows by about
+    ``sqrt(2)`` per layer.
+
+    Parameters
+    ----------
+    in_axis, out_axis : int, default -2 and -1
+        Passed to `weightinit.he_normal`.
+    widths : sequence of int, optional
+        Defaults to 2048 halving down to 16.
+    n_samples : int, default 200
+        Number of ``N(0, 1)`` inputs.
+    rng : None, int or numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(widths) - 1,)``.
+
+    Examples
+    --------
+    >>> right = layout_funnel_stds(widths=[512, 256, 128])
+    >>> wrong = layout_funnel_stds(-1, -2, widths=[512, 256, 128])
+    >>> bool(wrong[-1] > 1.5 * right[-1])
+    True
+    """
+    from .initializers import he_normal
+
+    widths = _widths([2048 // 2**k for k in range(8)] if widths is None else widths)
+    gen = as_generator(rng)
+    h = gen.standard_normal((int(n_samples), widths[0]))
+    stds = []
+    for n_in, n_out in zip(widths, widths[1:]):
+        W = he_normal((n_in, n_out), in_axis=in_axis, out_axis=out_axis, rng=gen)
+        h = np.maximum(h @ W, 0.0)
+        stds.append(h.std())
+    return np.array(stds)

@@ -1,7 +1,7 @@
 """Figures for the Architectures pages: transformers, width scaling and recurrent nets.
 
-The build renders every name in ``__all__`` to ``figures/<name>.svg``. The numbers come
-from :mod:`weightinit.architectures`; these functions only lay them out.
+The numbers come from :mod:`weightinit.architectures` and :mod:`weightinit.meanfield`;
+these functions only lay them out.
 """
 
 from __future__ import annotations
@@ -9,23 +9,26 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import architectures as arch
-from .figures import _COLORS, _figure
+from .. import architectures as arch
+from ..meanfield import exact_gain
+from ._style import COLORS, figure, register
 
 __all__ = [
     "deepnorm_update_size",
+    "exact_gain_by_q",
     "mup_coordinate_check",
     "residual_stream_depth",
     "rnn_gradient_radius",
 ]
 
 
+@register(alt="Std of the residual stream against block index: it grows without residual scaling and stays at 1 with output projections at 0.02 / sqrt(2L).")
 def residual_stream_depth() -> Figure:
     """Std of a pre-LN residual stream against depth, output projections at std 0.02 and
     at 0.02 / sqrt(2 L)."""
-    fig, (ax,) = _figure(width=6.4, height=3.6)
+    fig, (ax,) = figure(width=6.4, height=3.6)
     depth = 48
-    for color, (label, scaled) in zip(_COLORS, (("std 0.02 everywhere", False),
+    for color, (label, scaled) in zip(COLORS, (("std 0.02 everywhere", False),
                                                 ("output projections 0.02 / sqrt(2L)", True))):
         stds = arch.residual_stream_std(depth=depth, scale_residual=scaled)
         ax.plot(np.arange(depth + 1), stds, color=color, lw=1.8, label=label)
@@ -36,13 +39,14 @@ def residual_stream_depth() -> Figure:
     return fig
 
 
+@register(alt="Output change after one SGD step against depth on log axes: Post-LN grows with depth, DeepNorm stays flat.")
 def deepnorm_update_size() -> Figure:
     """Change of a Post-LN network's output after one SGD step against depth: Post-LN
     against DeepNorm."""
-    fig, (ax,) = _figure(width=6.4, height=3.6)
+    fig, (ax,) = figure(width=6.4, height=3.6)
     r = arch.update_size()
-    ax.loglog(r.depths, r.post_ln, "o-", color=_COLORS[0], lw=1.8, label="Post-LN (alpha = beta = 1)")
-    ax.loglog(r.depths, r.deepnorm, "s-", color=_COLORS[1], lw=1.8, label="DeepNorm (alpha, beta by depth)")
+    ax.loglog(r.depths, r.post_ln, "o-", color=COLORS[0], lw=1.8, label="Post-LN (alpha = beta = 1)")
+    ax.loglog(r.depths, r.deepnorm, "s-", color=COLORS[1], lw=1.8, label="DeepNorm (alpha, beta by depth)")
     ax.set_xticks(r.depths, [str(d) for d in r.depths])
     ax.minorticks_off()
     ax.set_xlabel("blocks N")
@@ -52,14 +56,15 @@ def deepnorm_update_size() -> Figure:
     return fig
 
 
+@register(alt="Coordinate check: under the standard parametrization the output moves further as width grows; under muP the curves are flat.")
 def mup_coordinate_check() -> Figure:
     """Coordinate check: how far an MLP's output moves in its first SGD steps against width,
     standard parametrization against muP."""
-    fig, axes = _figure(2, width=9.6, height=3.6)
+    fig, axes = figure(2, width=9.6, height=3.6)
     axes[1].sharey(axes[0])
     for ax, (name, title) in zip(axes, (("sp", "standard parametrization"), ("mup", "muP"))):
         c = arch.coordinate_check(name)
-        for t, color in zip(range(1, c.output.shape[1]), _COLORS):
+        for t, color in zip(range(1, c.output.shape[1]), COLORS):
             ax.loglog(c.widths, c.output[:, t], "o-", color=color, lw=1.6, label=f"after step {t}")
         ax.set_xticks(c.widths, [str(w) for w in c.widths])
         ax.minorticks_off()
@@ -70,16 +75,37 @@ def mup_coordinate_check() -> Figure:
     return fig
 
 
+@register(alt="Gradient norm after 50 steps against the recurrent spectral radius: linear RNN crosses 1 at radius 1; tanh stays far below.")
 def rnn_gradient_radius() -> Figure:
     """Norm of a vanilla RNN's gradient carried back 50 steps against the spectral radius
     of its recurrent matrix, linear and tanh."""
-    fig, (ax,) = _figure(width=6.4, height=3.6)
+    fig, (ax,) = figure(width=6.4, height=3.6)
     radii = np.linspace(0.7, 1.3, 13)
-    for color, act in zip(_COLORS, ("linear", "tanh")):
+    for color, act in zip(COLORS, ("linear", "tanh")):
         ax.semilogy(radii, arch.rnn_gradient_norm(radii=radii, activation=act), "o-", color=color,
                     lw=1.8, label=act)
     ax.axvline(1.0, color="0.5", lw=0.8, ls=":")
     ax.set_xlabel("spectral radius of the recurrent matrix")
     ax.set_ylabel("||dL/dh_0|| after 50 steps")
     ax.legend(frameon=False, fontsize=9, loc="upper left")
+    return fig
+
+
+@register(alt="Exact gain against the pre-activation variance q for tanh, sigmoid, SELU, ELU, GELU, SiLU, softplus and Mish")
+def exact_gain_by_q() -> Figure:
+    """The second-moment gain ``meanfield.exact_gain`` of each activation against the
+    pre-activation variance q it keeps, with relu's sqrt(2) and linear's 1 for reference."""
+    fig, (ax,) = figure(height=4.2)
+    q = np.geomspace(1e-2, 1e2, 81)
+    names = ("tanh", "sigmoid", "selu", "elu", "gelu", "silu", "softplus", "mish")
+    for k, name in enumerate(names):
+        ax.semilogx(q, [exact_gain(name, v) for v in q], color=f"C{k}", lw=1.6, label=name)
+    for g, label in ((np.sqrt(2), r"relu, $\sqrt{2}$"), (1.0, "linear, 1")):
+        ax.axhline(g, color="0.3", ls="--", lw=1)
+        ax.annotate(label, (q[-1], g), xytext=(-4, 3), textcoords="offset points", ha="right",
+                    fontsize=8, color="0.3")
+    ax.axvline(1.0, color="0.6", lw=0.8)
+    ax.set(xlabel="pre-activation variance $q$", ylabel="exact gain $g(q)$", ylim=(0, 4),
+           title=r"$g^2 = q \,/\, \mathbb{E}[\phi(u)^2]$, $u \sim \mathcal{N}(0, q)$")
+    ax.legend(ncols=4, fontsize=8, loc="upper center")
     return fig

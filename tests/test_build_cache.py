@@ -1,0 +1,203 @@
+"""The build under `mkdocs serve`: never a stale figure, and only what changed re-renders.
+
+Each test works on a temporary copy of the project, trimmed to the Basics figures and a
+two-page site, and builds it several times in one Python process, as `mkdocs serve` does.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.site
+ROOT = Path(__file__).resolve().parents[1]
+
+DRIVER = textwrap.dedent(
+    r'''
+    """Build the copy in this one process after each edit; print what each build did."""
+    import io, json, logging, re, sys
+    from pathlib import Path
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    root = Path.cwd()
+    stream = io.StringIO()
+    logging.getLogger("mkdocs").addHandler(logging.StreamHandler(stream))
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    config = load_config(str(root / "mkdocs.yml"))
+    report = []
+
+
+    def edit(path, old, new):
+        p = root / path
+        text = p.read_text()
+        assert old in text, (path, old)
+        p.write_text(text.replace(old, new, 1))
+
+
+    def run(label, fresh_config=False):
+        stream.seek(0)
+        stream.truncate()
+        error = None
+        try:
+            build(load_config(str(root / "mkdocs.yml")) if fresh_config else config)
+        except Abort:
+            # build() logs the PluginError's message, then raises Abort.
+            error = stream.getvalue()
+        log = stream.getvalue()
+        svgs = {p.stem: p.read_text() for p in (root / "site" / "figures").glob("*.svg")}
+        report.append({
+            "label": label,
+            "rendered": sorted(re.findall(r"figure (\w+)\s+\d+\.\d+ s$", log, re.M)),
+            "cached": sorted(re.findall(r"figure (\w+)\s+\d+\.\d+ s \(cached\)", log)),
+            "svgs": svgs,
+            "error": error,
+        })
+
+
+    run("cold")
+    edit("docs/other.md", "No figure here.", "Still no figure here.")
+    run("page without a figure")
+    edit("src/weightinit/figures/basics.py", 'ax.set_title(activation)', 'ax.set_title(f"{activation}:")')
+    run("one figure's function")
+    edit("src/weightinit/values.py", '"""', '"""Edited. ', )
+    run("a module no figure imports")
+    edit("src/weightinit/figures/_style.py", '"#3f51b5"', '"#12ab34"')
+    edit("src/weightinit/experiments.py", "round(1024 * 2 ** (-k / 2))", "round(512 * 2 ** (-k / 2))")
+    run("palette and a library constant")
+    edit("src/weightinit/figures/_style.py", '"""The palette', '"""Edited: the palette')
+    edit("src/weightinit/figures/basics.py", '    fig, (ax,) = figure()\n    fans',
+         '    raise RuntimeError("boom in the figure")\n    fig, (ax,) = figure()\n    fans')
+    run("a failing figure", fresh_config=True)
+    json.dump(report, sys.stdout)
+    '''
+)
+
+MKDOCS_YML = """\
+site_name: copy
+exclude_docs: |
+  hooks/
+hooks:
+  - docs/hooks/build.py
+"""
+
+
+def _copy_project(tmp: Path) -> Path:
+    root = tmp / "project"
+    shutil.copytree(ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    (root / "docs").mkdir()
+    shutil.copytree(ROOT / "docs" / "hooks", root / "docs" / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "docs" / "index.md").write_text(
+        "# Figures\n\n[[figure: glorot_compromise]]\n\n[[figure: gain_depth]]\n\n[[figure: variance_by_fan]]\n"
+    )
+    (root / "docs" / "other.md").write_text("# Other\n\nNo figure here.\n")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+    # Only the Basics figures: three figures keep each build short.
+    init = root / "src" / "weightinit" / "figures" / "__init__.py"
+    init.write_text(init.read_text().replace("from . import basics, experiments, pitfalls, schemes",
+                                             "from . import basics").replace(
+        '"basics", "experiments", "pitfalls", "schemes"', '"basics"'))
+    return root
+
+
+def _fresh_render(root: Path, name: str) -> str:
+    """The figure rendered by a new Python process that imports the copy's library."""
+    code = f"import sys; sys.path.insert(0, 'src'); from weightinit.figures.render import render_svg; " \
+           f"sys.stdout.write(render_svg({name!r}).decode())"
+    run = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(root / "src")})
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    import json
+
+    root = _copy_project(tmp_path_factory.mktemp("copy"))
+    env = {**os.environ, "WEIGHTINIT_CACHE_DIR": str(root / ".cache"), "NO_MKDOCS_2_WARNING": "1",
+           "PYTHONPATH": str(root / "src")}
+    (root / "driver.py").write_text(DRIVER)
+    run = subprocess.run([sys.executable, "driver.py"], cwd=root, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-5000:]
+    return root, {b["label"]: b for b in json.loads(run.stdout)}
+
+
+ALL = ["gain_depth", "glorot_compromise", "variance_by_fan"]
+
+
+def test_cold_build_renders_every_figure(builds):
+    _, b = builds
+    assert b["cold"]["rendered"] == ALL and not b["cold"]["cached"]
+
+
+def test_a_page_edit_renders_no_figure(builds):
+    _, b = builds
+    assert b["page without a figure"]["rendered"] == [] and b["page without a figure"]["cached"] == ALL
+
+
+def test_editing_one_figure_renders_only_that_figure(builds):
+    _, b = builds
+    step = b["one figure's function"]
+    assert step["rendered"] == ["gain_depth"]
+    assert step["svgs"]["gain_depth"] != b["cold"]["svgs"]["gain_depth"]
+    assert step["svgs"]["glorot_compromise"] == b["cold"]["svgs"]["glorot_compromise"]
+
+
+def test_a_module_no_figure_imports_renders_nothing(builds):
+    _, b = builds
+    assert b["a module no figure imports"]["rendered"] == []
+
+
+def test_second_build_in_one_process_is_not_stale(builds):
+    root, b = builds
+    before, after = b["a module no figure imports"]["svgs"], b["palette and a library constant"]["svgs"]
+    assert b["palette and a library constant"]["rendered"] == ALL
+    for name in ALL:
+        assert after[name] != before[name], name
+        assert "#3f51b5" in before[name] and "#3f51b5" not in after[name], name
+        assert "#12ab34" in after[name], name
+
+
+def test_the_changed_constant_reaches_the_figure(builds):
+    root, b = builds
+    # The copy now holds the edited constant (the last step only adds a failing figure
+    # and a comment, which leave glorot_compromise's drawing alone).
+    after = b["palette and a library constant"]["svgs"]["glorot_compromise"]
+    assert after == _fresh_render(root, "glorot_compromise")
+
+
+def test_worker_tracebacks_name_the_figure(builds):
+    _, b = builds
+    error = b["a failing figure"]["error"]
+    assert error is not None
+    assert "figure 'variance_by_fan' failed" in error
+    assert "Traceback" in error and "RuntimeError: boom in the figure" in error and "basics.py" in error
+
+
+def test_notebook_keys_follow_the_library_modules_they_import(tmp_path):
+    root = _copy_project(tmp_path)
+    spec = importlib.util.spec_from_file_location("copy_hooks", root / "docs" / "hooks" / "build.py")
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    uses_experiments = root / "a.py"
+    uses_experiments.write_text("# %%\nfrom weightinit.experiments import activation_stats\n")
+    uses_values = root / "b.py"
+    uses_values.write_text("# %%\nimport weightinit.values as v\n")
+    assert hooks.notebook_imports(uses_experiments) == ["weightinit.experiments"]
+    assert "weightinit.initializers" in hooks.library_closure(["weightinit.experiments"])
+    keys = {p: hooks.notebook_key(p) for p in (uses_experiments, uses_values)}
+    initializers = root / "src" / "weightinit" / "initializers.py"
+    initializers.write_text(initializers.read_text() + "\n# edited\n")
+    hooks.clear_caches()  # as each build does
+    assert hooks.notebook_key(uses_experiments) != keys[uses_experiments]
+    assert hooks.notebook_key(uses_values) == keys[uses_values]
