@@ -15,7 +15,7 @@ from weightinit.figures._style import register
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "weightinit" / "figures"
-MODULES = ("basics", "schemes", "pitfalls", "experiments")
+MODULES = ("basics", "schemes", "pitfalls", "experiments", "practice", "architectures")
 # Calls that draw or compute random numbers, or run a network: not a figure's job.
 SIMULATION_CALLS = {"default_rng", "standard_normal", "normal", "uniform", "integers", "random", "permutation",
                     "einsum", "forward", "backward", "train", "svd", "qr"}
@@ -26,7 +26,10 @@ def _tree(name):
 
 
 def test_registry_names_every_figure_once_with_alt_text_and_caption():
-    assert len(FIGURES) == 30
+    import importlib
+
+    declared = {n for m in MODULES for n in importlib.import_module(f"weightinit.figures.{m}").__all__}
+    assert set(FIGURES) == declared
     for name, spec in FIGURES.items():
         assert spec.name == name == spec.function.__name__
         assert spec.module.rsplit(".", 1)[1] in MODULES

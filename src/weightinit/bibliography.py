@@ -222,6 +222,16 @@ _ENTRIES = [
           "https://arxiv.org/abs/2110.12661", "ZerO: identity and Hadamard, no randomness.", _RULES),
     Entry("trockman2023", ("Trockman", "Kolter"), 2023, "Mimetic Initialization of Self-Attention Layers", "ICML",
           "https://arxiv.org/abs/2305.09828", "Mimetic init of attention weights.", _RULES),
+    Entry("ioffe2015", ("Ioffe", "Szegedy"), 2015,
+          "Batch Normalization: Accelerating Deep Network Training by Reducing Internal Covariate Shift", "ICML",
+          "https://arxiv.org/abs/1502.03167", "BatchNorm: what it fixes about initialization and what it does not.",
+          _TRAINING),
+    Entry("micikevicius2018", ("Micikevicius", "Narang", "Alben", "Diamos", "Elsen", "Garcia", "Ginsburg", "Houston",
+                               "Kuchaiev", "Venkatesh", "Wu"), 2018, "Mixed Precision Training", "ICLR",
+          "https://arxiv.org/abs/1710.03740", "float32 master weights; float16's range.", _TRAINING),
+    Entry("hu2022", ("Hu", "Shen", "Wallis", "Allen-Zhu", "Li", "Wang", "Wang", "Chen"), 2022,
+          "LoRA: Low-Rank Adaptation of Large Language Models", "ICLR", "https://arxiv.org/abs/2106.09685",
+          "LoRA: A random, B zero, so the adapter starts as a no-op.", _TRAINING),
 ]
 
 #: Every cited work, by key, in the order the reference page lists them.
