@@ -27,6 +27,7 @@
   }
 
   function tickLabel(v) {
+    if (v === 0) return "0";
     return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? String(v) : v.toExponential().replace("e+", "e");
   }
 
@@ -61,7 +62,7 @@
 
   // One or more series over layers 1..n; log y when the positive values span decades.
   function lineChart(box, series, opts) {
-    const W = 560, H = 300, L = 64, R = 14, T = 14, B = 44;
+    const W = 380, H = 250, L = 62, R = 10, T = 12, B = 40;
     const svg = frame(box, W, H, opts.title);
     const n = opts.layers;
     const values = series.flatMap((s) => s.values).filter((v) => v !== null && v !== undefined);
@@ -105,8 +106,8 @@
     el("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, class: "wi-explorer__axis" }, svg);
     el("line", { x1: L, x2: L, y1: T, y2: H - B, class: "wi-explorer__axis" }, svg);
     el("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "wi-explorer__label" }, svg, "layer");
-    el("text", { x: 14, y: (T + H - B) / 2, "text-anchor": "middle", class: "wi-explorer__label",
-      transform: `rotate(-90 14 ${(T + H - B) / 2})` }, svg, opts.ylabel + (log ? " (log scale)" : ""));
+    el("text", { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", class: "wi-explorer__label",
+      transform: `rotate(-90 12 ${(T + H - B) / 2})` }, svg, opts.ylabel + (log ? " (log scale)" : ""));
     series.forEach((s, k) => {
       const pts = s.values.map((v, i) => [i + 1, v]).filter(([, v]) => v !== null && (!log || v > 0));
       const cls = `wi-explorer__series wi-explorer__series--${k}`;
@@ -119,7 +120,7 @@
     });
     if (log && zeros) {
       el("text", { x: W - R, y: T + 10, "text-anchor": "end", class: "wi-explorer__note" }, svg,
-        "zeros are not drawn on a log scale");
+        "zeros not drawn (log scale)");
     }
   }
 
@@ -135,7 +136,7 @@
     const layers = pickLayers(Object.keys(doc.histograms).map(Number).sort((a, b) => a - b), depth);
     for (const layer of layers) {
       const h = doc.histograms[String(layer)];
-      const W = 240, H = 150, L = 8, R = 8, T = 22, B = 30;
+      const W = 200, H = 130, L = 8, R = 8, T = 24, B = 28;
       const cell = document.createElement("div");
       cell.className = "wi-explorer__hist";
       box.appendChild(cell);
@@ -162,7 +163,7 @@
       return;
     }
     box.hidden = false;
-    const W = 560, H = 260, L = 56, R = 14, T = 14, B = 44;
+    const W = 460, H = 240, L = 44, R = 12, T = 12, B = 40;
     const sw = phase.sigma_w, sb = phase.sigma_b;
     const x0 = sw[0], x1 = sw[sw.length - 1], y0 = sb[0], y1 = sb[sb.length - 1];
     const dx = (x1 - x0) / (sw.length - 1), dy = (y1 - y0) / (sb.length - 1);
@@ -198,11 +199,13 @@
     const inside = s >= x0 && s <= x1;
     const mx = x(Math.min(Math.max(s, x0), x1));
     el("circle", { cx: mx.toFixed(1), cy: y(0).toFixed(1), r: 7, class: "wi-explorer__marker" }, svg);
-    el("text", { x: Math.min(Math.max(mx, L + 50), W - R - 50), y: y(0) - 12, "text-anchor": "middle",
+    const left = mx < W / 2;
+    el("text", { x: left ? mx - 8 : mx + 8, y: y(0) - 14, "text-anchor": left ? "start" : "end",
       class: "wi-explorer__label wi-explorer__marklabel" }, svg,
-      `σ_w = ${fmt(s)}${inside ? "" : s < x0 ? " (off the chart, left)" : " (off the chart, right)"}`);
+      `σ_w = ${fmt(s)}${inside ? "" : left ? " ←" : " →"}`);
     caption.textContent = `The tanh order-to-chaos phase diagram (mean-field χ₁ < 1 ordered, > 1 chaotic; the line is χ₁ = 1). ` +
-      `The chosen weights have σ_w = ${fmt(s)} and zero biases.`;
+      `The chosen weights have σ_w = ${fmt(s)} and zero biases` +
+      (inside ? "." : `, off the chart to the ${s < x0 ? "left" : "right"}; the marker sits at the edge.`);
   }
 
   function table(tbody, doc, depth) {
