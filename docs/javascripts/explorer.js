@@ -26,6 +26,11 @@
     return a >= 1e-3 && a < 1e5 ? String(v) : v.toExponential().replace("e+", "e");
   }
 
+  // Scales and gains are stored with 6 digits; 4 are enough to read.
+  function short(v) {
+    return fmt(Number(v.toPrecision(4)));
+  }
+
   function tickLabel(v) {
     if (v === 0) return "0";
     return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? String(v) : v.toExponential().replace("e+", "e");
@@ -182,7 +187,7 @@
         "fill-opacity": (0.15 + 0.6 * strength).toFixed(2),
       }, cells);
     }));
-    el("polyline", { points: phase.critical.filter(([w]) => w <= x1).map(([w, b]) => `${x(w).toFixed(1)},${y(b).toFixed(1)}`).join(" "),
+    el("polyline", { points: phase.critical.filter(([w, b]) => w <= x1 && b <= y1).map(([w, b]) => `${x(w).toFixed(1)},${y(b).toFixed(1)}`).join(" "),
       class: "wi-explorer__critical" }, svg);
     for (let t = 0.5; t <= x1 + 1e-9; t += 0.5) {
       el("text", { x: x(t), y: H - B + 16, "text-anchor": "middle", class: "wi-explorer__tick" }, svg, String(t));
@@ -202,9 +207,9 @@
     const left = mx < W / 2;
     el("text", { x: left ? mx - 8 : mx + 8, y: y(0) - 14, "text-anchor": left ? "start" : "end",
       class: "wi-explorer__label wi-explorer__marklabel" }, svg,
-      `σ_w = ${fmt(s)}${inside ? "" : left ? " ←" : " →"}`);
+      `σ_w = ${short(s)}${inside ? "" : left ? " ←" : " →"}`);
     caption.textContent = `The tanh order-to-chaos phase diagram (mean-field χ₁ < 1 ordered, > 1 chaotic; the line is χ₁ = 1). ` +
-      `The chosen weights have σ_w = ${fmt(s)} and zero biases` +
+      `The chosen weights have σ_w = ${short(s)} and zero biases` +
       (inside ? "." : `, off the chart to the ${s < x0 ? "left" : "right"}; the marker sits at the edge.`);
   }
 
@@ -271,7 +276,7 @@
       root.dataset.drawn = toHash(s);
       root.dataset.drawMs = (performance.now() - t0).toFixed(1);
       status.textContent = `${s.scheme}, ${s.activation}, ${depth} layer${depth > 1 ? "s" : ""} of ${s.width} units. ` +
-        `Gain ${doc.gain}; gradients over ${doc.n_grad} samples.`;
+        `Gain ${short(doc.gain)}, σ_w = ${short(doc.sigma_w)}; gradients over ${doc.n_grad} samples.`;
     } catch (e) {
       if (mine === token) status.textContent = `Could not load the data: ${e.message}`;
     }
