@@ -14,7 +14,7 @@ import pytest
 import weightinit as wi
 from weightinit import explorer as ex
 from weightinit.experiments import activation_stats
-from weightinit.nn import ACTIVATIONS, MLP, Trace
+from weightinit.nn import MLP, Trace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,7 +43,7 @@ def test_grad_std_matches_mlp_backward(activation):
     gen = np.random.default_rng(seed)
     x = gen.standard_normal((ex.N_SAMPLES, width))
     net = MLP.build([width] * (depth + 1), activation, activation, init, rng=gen)
-    n = ex._n_grad(width, ex.N_SAMPLES)
+    n = ex.grad_samples(width, ex.N_SAMPLES)
     full = net.forward(x)
     trace = Trace(full.x[:n], [z[:n] for z in full.z], [a[:n] for a in full.a])
     upstream = np.random.default_rng([seed, depth]).standard_normal(trace.a[-1].shape)
@@ -56,7 +56,7 @@ def test_grad_std_matches_mlp_backward(activation):
 
 def test_each_gradient_statistic_covers_enough_values():
     for width in ex.WIDTHS:
-        n = ex._n_grad(width, ex.N_SAMPLES)
+        n = ex.grad_samples(width, ex.N_SAMPLES)
         assert n * width >= ex.MIN_GRAD_VALUES and n <= ex.N_SAMPLES
 
 

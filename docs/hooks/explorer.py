@@ -17,6 +17,7 @@ import html
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -25,8 +26,8 @@ from pathlib import Path
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.hooks.explorer")
 
@@ -134,7 +135,7 @@ def _placeholders() -> dict:
         + _select("width", "Width", e.WIDTHS, 500)
         + "</form>"
     )
-    grad = ", ".join(f"{e._n_grad(w, e.N_SAMPLES)} at width {w}" for w in e.WIDTHS)
+    grad = ", ".join(f"{e.grad_samples(w, e.N_SAMPLES)} at width {w}" for w in e.WIDTHS)
     return {
         "controls": controls,
         "n-samples": str(e.N_SAMPLES),
@@ -156,7 +157,5 @@ def on_page_markdown(markdown, page, config, files):
         if name not in values:
             raise PluginError(f"{PAGE}: unknown placeholder explorer:{name}; known: {', '.join(values)}")
         return values[name]
-
-    import re
 
     return re.sub(r"<!-- explorer:([\w-]+) -->", lambda m: fill(m[1]), markdown)

@@ -145,18 +145,23 @@ class LayerStats:
     sigma_w: float
 
 
-def _check_int(name, value, allowed=None, low=1):
+def _check_int(name, value, low=1):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an int; got {type(value).__name__}")
-    if allowed is not None and int(value) not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(str, allowed))}; got {value}")
     if int(value) < low:
         raise ValueError(f"{name} must be >= {low}; got {value}")
     return int(value)
 
 
-def _n_grad(width, n_samples):
-    return min(n_samples, math.ceil(MIN_GRAD_VALUES / width))
+def grad_samples(width, n_samples=N_SAMPLES):
+    """Samples the gradient statistics use: the fewest that give `MIN_GRAD_VALUES` values.
+
+    Examples
+    --------
+    >>> [grad_samples(w) for w in WIDTHS]
+    [782, 196, 100]
+    """
+    return min(int(n_samples), math.ceil(MIN_GRAD_VALUES / int(width)))
 
 
 def _forward(scheme, activation, width, depth, n_samples, seed):
@@ -168,7 +173,7 @@ def _forward(scheme, activation, width, depth, n_samples, seed):
     net = MLP.build([width] * (depth + 1), activation, activation, init, rng=gen)
     phi, dphi = ACTIVATIONS[activation]
     threshold = SATURATION * max_slope(activation)
-    n_grad = _n_grad(width, n_samples)
+    n_grad = grad_samples(width, n_samples)
     out = {"mean": [], "std": [], "saturated": [], "histograms": {}, "slopes": []}
     for number, layer in enumerate(net.layers, start=1):
         z = a @ layer.W + layer.b
