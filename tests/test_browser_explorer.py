@@ -1,0 +1,196 @@
+"""The explorer page in Debian's chromium (make test-browser): controls, table, hash, offline."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from weightinit import explorer as ex
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "site"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CONTROLS = ("scheme", "activation", "depth", "width")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not (SITE / "explorer" / "index.html").is_file():
+        pytest.fail("site/ has no explorer page: run `make test-browser`, which builds it first")
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/explorer/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def explorer(browser, server):
+    """Open the page; yield (page, url, seen) and check no error and no remote request."""
+    pages = []
+
+    def open_(hash_="", **context):
+        viewport = context.pop("viewport", {"width": 1280, "height": 900})
+        page = browser.new_page(viewport=viewport, **context)
+        seen = {"errors": [], "failed": [], "remote": []}
+        page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+        page.on("requestfailed", lambda r: seen["failed"].append(f"{r.url} {r.failure}"))
+        page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else seen["remote"].append(r.url))
+        page.goto(server + hash_, wait_until="networkidle")
+        _wait_drawn(page)
+        pages.append((page, seen))
+        return page, seen
+
+    yield open_
+    for page, seen in pages:
+        page.close()
+        assert not seen["errors"], seen["errors"]
+        assert not seen["failed"], seen["failed"]
+        assert not seen["remote"], seen["remote"]
+
+
+def _hash(scheme, activation, depth, width):
+    return f"#scheme={scheme}&activation={activation}&depth={depth}&width={width}"
+
+
+def _settings(page):
+    return {n: page.locator(f"#explorer-form select[name={n}]").input_value() for n in CONTROLS}
+
+
+def _wait_drawn(page, expected=None):
+    expected = expected or "#" + "&".join(f"{k}={v}" for k, v in _settings(page).items())
+    page.wait_for_function("h => document.getElementById('explorer').dataset.drawn === h", arg=expected, timeout=10000)
+
+
+def _rows(page):
+    return page.evaluate(
+        "() => [...document.querySelectorAll('#explorer-table tbody tr')]"
+        ".map(tr => [...tr.cells].map(td => td.textContent))"
+    )
+
+
+def _number(text):
+    if text == "not finite":
+        return None
+    return float(text.removesuffix(" %"))
+
+
+def test_each_control_changes_the_table(explorer):
+    page, _ = explorer(_hash("lecun_normal", "tanh", 10, 500))
+    for name, value in [("scheme", "normal-1"), ("activation", "relu"), ("depth", "20"), ("width", "64")]:
+        before = _rows(page)
+        page.locator(f"#explorer-form select[name={name}]").select_option(value)
+        _wait_drawn(page)
+        after = _rows(page)
+        assert after != before, name
+        assert page.evaluate("location.hash").find(f"{name}={value}") > 0
+
+
+@pytest.mark.parametrize(
+    ("scheme", "activation", "depth", "width"),
+    [
+        ("lecun_normal", "tanh", 10, 500),
+        ("normal-0.01", "tanh", 10, 500),
+        ("he_normal", "relu", 5, 64),
+        ("normal-1", "sigmoid", 3, 256),
+        ("orthogonal", "gelu", 20, 64),
+        ("zeros", "selu", 2, 64),
+    ],
+)
+def test_table_equals_the_library(explorer, scheme, activation, depth, width):
+    page, _ = explorer(_hash(scheme, activation, depth, width))
+    shown = [[int(r[0])] + [_number(t) for t in r[1:]] for r in _rows(page)]
+    assert shown == ex.table_rows(ex.layer_stats(scheme, activation, depth, width))
+
+
+def test_hash_round_trips_and_back_forward_work(explorer):
+    first = _hash("glorot_normal", "selu", 30, 256)
+    page, _ = explorer(first)
+    assert _settings(page) == {"scheme": "glorot_normal", "activation": "selu", "depth": "30", "width": "256"}
+    rows_first = _rows(page)
+    page.locator("#explorer-form select[name=depth]").select_option("3")
+    second = _hash("glorot_normal", "selu", 3, 256)
+    _wait_drawn(page, second)
+    assert page.evaluate("location.hash") == second
+    assert len(_rows(page)) == 3
+    page.go_back()
+    _wait_drawn(page, first)
+    assert _settings(page)["depth"] == "30" and _rows(page) == rows_first
+    page.go_forward()
+    _wait_drawn(page, second)
+    assert _settings(page)["depth"] == "3"
+    # A reload of the same address shows the same view.
+    page.reload(wait_until="networkidle")
+    _wait_drawn(page, second)
+    assert len(_rows(page)) == 3
+
+
+def test_keyboard_only(explorer):
+    page, _ = explorer(_hash("lecun_normal", "tanh", 10, 500))
+    page.locator("#explorer-form select[name=scheme]").focus()
+    before = _rows(page)
+    page.keyboard.press("ArrowDown")
+    _wait_drawn(page)
+    assert _settings(page)["scheme"] == "glorot_normal" and _rows(page) != before
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "activation"
+
+
+def test_redraw_is_fast_and_charts_are_drawn(explorer):
+    page, _ = explorer(_hash("he_normal", "relu", 50, 500))
+    for value in ["tanh", "gelu", "linear"]:
+        page.locator("#explorer-form select[name=activation]").select_option(value)
+        _wait_drawn(page)
+        assert float(page.evaluate("document.getElementById('explorer').dataset.drawMs")) < 100
+    assert page.locator("#explorer-std svg circle").count() == 50
+    assert page.locator("#explorer-grad svg circle").count() == 50
+    assert page.locator("#explorer-hist svg").count() == 4
+    page.locator("#explorer-form select[name=activation]").select_option("tanh")
+    _wait_drawn(page)
+    assert page.locator("#explorer-phase circle.wi-explorer__marker").count() == 1
+
+
+def test_small_screen_has_no_horizontal_scroll(explorer):
+    page, _ = explorer(_hash("lecun_normal", "tanh", 10, 500), viewport={"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("#explorer-form select[name=width]").is_visible()
+
+
+def test_dark_mode_follows_the_site(explorer):
+    colors = []
+    for scheme in ("light", "dark"):
+        page, _ = explorer(_hash("lecun_normal", "tanh", 10, 500), color_scheme=scheme)
+        colors.append(page.evaluate(
+            "() => getComputedStyle(document.querySelector('#explorer-std .wi-explorer__label')).fill"
+        ))
+    assert colors[0] != colors[1]
