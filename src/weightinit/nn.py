@@ -45,11 +45,11 @@ def _selu_grad(z):
 
 
 def _gelu(z):
-    return 0.5 * z * (1.0 + np.tanh(_GELU_C * (z + 0.044715 * z**3)))
+    return 0.5 * z * (1.0 + np.tanh(_GELU_C * (z + 0.044715 * (z * z * z))))
 
 
 def _gelu_grad(z):
-    t = np.tanh(_GELU_C * (z + 0.044715 * z**3))
+    t = np.tanh(_GELU_C * (z + 0.044715 * (z * z * z)))
     return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t**2) * _GELU_C * (1.0 + 3 * 0.044715 * z**2)
 
 
