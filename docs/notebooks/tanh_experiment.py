@@ -21,7 +21,8 @@
 # "Xavier": [Glorot / Xavier](../../schemes/glorot/) tells that story.
 #
 # Every number and plot below was computed when this page was built, by
-# `weightinit.experiments.activation_stats`.
+# `weightinit.experiments.activation_stats`. To turn the knobs yourself (other schemes,
+# activations, depths and widths), open the [explorer](../../explorer/).
 
 # %%
 import math
