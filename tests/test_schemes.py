@@ -133,7 +133,7 @@ def test_a_family_scheme_cannot_restate_its_triple():
 
 
 # Modules that must not reach into another module's private names.
-OWN_MODULES = ["_checks", "_sampling", "initializers", "schemes", "tables", "nn", "datasets", "values"]
+OWN_MODULES = sorted(p.stem for p in (Path(initializers.__file__).parent).glob("*.py") if p.stem != "__init__")
 
 
 def imports_of(module: str):

@@ -23,7 +23,8 @@ from functools import partial
 import numpy as np
 
 from .experiments import edge_of_chaos
-from .initializers import NONLINEARITIES, _check_choice, gain
+from ._checks import check_choice
+from .initializers import NONLINEARITIES, gain
 from .nn import ACTIVATIONS, MLP
 from .schemes import scheme as _scheme
 
@@ -80,8 +81,8 @@ def scheme_init(scheme, activation):
     >>> round(variance(500, 500) * 500, 6), round(g ** 2, 6)
     (2.0, 2.0)
     """
-    _check_choice("scheme", scheme, SCHEMES)
-    _check_choice("activation", activation, ACTIVATIONS_SHOWN)
+    check_choice("scheme", scheme, SCHEMES)
+    check_choice("activation", activation, ACTIVATIONS_SHOWN)
     g = gain(activation) if activation in NONLINEARITIES else 1.0
     name, params = {
         "zeros": ("zeros", {}),
@@ -107,7 +108,7 @@ def max_slope(activation):
     >>> max_slope("tanh"), max_slope("sigmoid")
     (1.0, 0.25)
     """
-    _check_choice("activation", activation, sorted(ACTIVATIONS))
+    check_choice("activation", activation, sorted(ACTIVATIONS))
     return float(np.max(np.abs(ACTIVATIONS[activation][1](np.linspace(-10.0, 10.0, 20001)))))
 
 

@@ -1060,8 +1060,3 @@ def initializer(name: str) -> Callable[..., np.ndarray]:
         raise TypeError(f"name must be a str; got {type(name).__name__}")
     check_choice("name", name, sorted({*INITIALIZERS, *ALIASES}))
     return INITIALIZERS[ALIASES.get(name, name)]
-
-
-# The old private names, for modules that still import them (experiments, figures).
-_as_generator = as_generator
-_normal_mass = normal_mass
