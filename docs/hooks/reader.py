@@ -141,7 +141,13 @@ def _plain(el) -> str:
         return "; ".join(p.strip() for p in parts)
     if tag == "mtr":
         return " ".join(p.strip() for p in parts)
-    return "".join(parts)
+    # Neighbours that would run together (n_in then Var) get a space.
+    out = ""
+    for part in parts:
+        if out and part and (out[-1].isalnum() or out[-1] in "′)]") and part[0].isalnum():
+            out += " "
+        out += part
+    return out
 
 
 def mathml_to_text(mathml: str) -> str:
@@ -159,8 +165,8 @@ def mathml_to_text(mathml: str) -> str:
 def _math_html(mathml: str, display: bool) -> str:
     # Search indexes the plain text, not the MathML (Material drops data-search-exclude
     # from the page once indexed); screen readers read the MathML, not the hidden text.
-    mathml = mathml.replace("<math", "<math data-search-exclude", 1)
     text = html.escape(mathml_to_text(mathml), quote=False)
+    mathml = mathml.replace("<math", "<math data-search-exclude", 1)
     plain = f'<span class="wi-math-text" hidden>{text}</span>'
     if display:
         return f'<div class="wi-math wi-math-display" tabindex="0">{mathml}{plain}</div>'
@@ -264,11 +270,24 @@ def on_page_content(content, page, config, files):
     if _is_notebook(page):
         content = _NB_MARKDOWN.sub(lambda m: m[1] + _convert_dollars(m[2]) + m[3], content)
         content = content.replace('<a class="anchor-link"', '<a class="headerlink" title="Permanent link"')
+        # Code inputs stay out of search: nbconvert's markup loses the <pre> that
+        # keeps code apart from prose in the index; the copy button's hidden text too.
+        content = content.replace('<div class="highlight-ipynb', '<div data-search-exclude class="highlight-ipynb')
+        content = content.replace('<div class="clipboard-copy-txt"', '<div data-search-exclude class="clipboard-copy-txt"')
         content = _notebook_links(content, page, files)
         content = _notebook_alt_text(content, page)
         content = _notebook_downloads(content, page)
     _fix_toc(page.toc)
     return content
+
+
+def on_post_page(output, page, config):
+    # Material's search dialog has no accessible name.
+    return output.replace(
+        '<div class="md-search" data-md-component="search" role="dialog">',
+        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">',
+        1,
+    )
 
 
 # -------------------------------------------------------------------- notebooks
