@@ -277,11 +277,17 @@ def on_page_content(content, page, config, files):
         content = _notebook_links(content, page, files)
         content = _notebook_alt_text(content, page)
         content = _notebook_downloads(content, page)
+        content = _notebook_images(content, page)
     _fix_toc(page.toc)
     return content
 
 
 def on_post_page(output, page, config):
+    # Notebook figures go next to the page as PNG files (see _notebook_images).
+    for name, data in page.meta.pop("_wi_images", {}).items():
+        target = Path(page.file.abs_dest_path).parent / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     # Material's search dialog has no accessible name.
     return output.replace(
         '<div class="md-search" data-md-component="search" role="dialog">',
@@ -415,6 +421,30 @@ def _notebook_alt_text(content: str, page) -> str:
             'alt="No description has been provided for this image"', f'alt="{html.escape(alt)}"'
         )
     return "".join(chunks)
+
+
+_DATA_PNG = re.compile(r'<img (?P<pre>[^>]*?)src="data:image/png;base64,(?P<data>[A-Za-z0-9+/=\s]+)"')
+
+
+def _notebook_images(content: str, page) -> str:
+    """Inline base64 PNGs become files beside the page, with their size and lazy loading.
+
+    The page's HTML shrinks to its text, so it paints before the figures arrive.
+    """
+    import base64
+    import struct
+
+    stem = PurePosixPath(page.file.src_uri).stem
+    images = page.meta.setdefault("_wi_images", {})
+
+    def extract(m):
+        data = base64.b64decode(m["data"])
+        name = f"{stem}-{len(images) + 1}.png"
+        images[name] = data
+        width, height = struct.unpack(">II", data[16:24])
+        return f'<img {m["pre"]}src="{name}" width="{width}" height="{height}" loading="lazy" decoding="async"'
+
+    return _DATA_PNG.sub(extract, content)
 
 
 def _notebook_downloads(content: str, page) -> str:
