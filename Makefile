@@ -46,7 +46,7 @@ $(STAMP): pyproject.toml $(CONSTRAINTS) | python-check
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
-	@node -e 'process.exit(+process.versions.node.split(".")[0] < 18)' 2>/dev/null || { \
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 18 ? 1 : 0)' 2>/dev/null || { \
 	  echo "The build renders math with Temml on Node.js 18 or newer:"; \
 	  echo "apt-get install nodejs npm (Debian 12 has Node 18, Debian 13 Node 20)."; exit 1; }
 	npm ci --omit=dev --no-audit --no-fund --loglevel=error
