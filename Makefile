@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Node runs Temml (math to MathML) in every build, and Lighthouse for `make lighthouse`.
+NODE_STAMP := node_modules/.installed-build
+NODE_ALL := node_modules/.installed-all
 CONSTRAINTS := .ci/constraints.txt
 # Only the local CPU build of torch: a bare `torch` would pull several GB of CUDA wheels.
 # JAX and Flax run the JAX tabs of the pages (flax 0.12.8 requires jax>=0.10).
@@ -14,37 +17,73 @@ HOST ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv serve site test test-browser test-frameworks bench bench-site clean
+.PHONY: help venv serve site test test-browser lighthouse test-frameworks bench bench-site clean python-check chromium-check
 
 help:
 	@echo "make serve            build the site with its figures and serve it on http://$(HOST)"
 	@echo "make test             unit tests, every code block, a strict build"
 	@echo "make site             strict static build into site/"
 	@echo "make test-browser     chromium checks over the built site (needs Debian's chromium)"
+	@echo "make lighthouse       Lighthouse scores of five pages; fails below 95 (needs chromium)"
 	@echo "make test-frameworks  cross-checks against PyTorch and Keras (installs them)"
 	@echo "make bench            initializer speed and memory against NumPy's generator, orthogonal against torch"
 	@echo "make bench-site       rebuild costs as under make serve, against their goals"
 
-$(STAMP): pyproject.toml $(CONSTRAINTS)
+# Stop at once, with the fix, when the Python or Node.js at hand cannot do the job.
+python-check:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "weightinit needs Python 3.11 or newer (3.11.2 as on Debian 12 works);"; \
+	  echo "'$(PYTHON)' is: $$($(PYTHON) --version 2>&1 || echo missing)."; \
+	  echo "Install one (Debian/Ubuntu: apt-get install python3 python3-venv) or run: make PYTHON=python3.12"; \
+	  exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
+	  echo "'$(PYTHON)' cannot create a virtual environment: apt-get install python3-venv"; exit 1; }
+
+$(STAMP): pyproject.toml $(CONSTRAINTS) | python-check
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[docs,test]"
 	touch $@
 
-venv: $(STAMP)
+# Debian packages a target needs: installed when we may (root with apt-get), else named.
+APT_INSTALL = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing $(1) with apt-get"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+	else echo "$(2): apt-get install $(1)"; exit 1; fi
 
-serve: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  $(call APT_INSTALL,nodejs npm,The build renders math with Temml on Node.js 18 or newer); }
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 18 ? 1 : 0)' 2>/dev/null || { \
+	  echo "The build renders math with Temml on Node.js 18 or newer; this node is $$(node --version)."; exit 1; }
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(NODE_ALL): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@ $(NODE_STAMP)
+
+venv: $(STAMP) $(NODE_STAMP)
+
+serve: $(STAMP) $(NODE_STAMP)
 	SITE_URL=http://$(HOST)/ $(BIN)/mkdocs serve --strict --dev-addr $(HOST)
 
-site: $(STAMP)
+site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -m "not browser and not frameworks"
 	$(BIN)/pytest --codeblocks -m "not frameworks" docs README.md
 
-test-browser: site
+chromium-check:
+	@command -v chromium >/dev/null || { \
+	  $(call APT_INSTALL,chromium,The browser checks and Lighthouse drive Debian's chromium); }
+
+test-browser: site chromium-check
 	$(BIN)/pytest -m browser
+
+lighthouse: $(NODE_ALL) site chromium-check
+	$(BIN)/python tests/lighthouse.py
 
 test-frameworks: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) $(FRAMEWORKS)
@@ -59,4 +98,4 @@ bench-site: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_site.py
 
 clean:
-	rm -rf site .cache .pytest_cache .hypothesis
+	rm -rf site .cache .pytest_cache .hypothesis node_modules

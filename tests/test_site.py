@@ -65,19 +65,6 @@ def test_figure_directive_gives_alt_text_and_caption(built_site, hooks):
             assert f"<figcaption>{html.escape(spec.caption, quote=False)}</figcaption>" in text, (page, src)
 
 
-def test_mathjax_loads_only_on_pages_with_math(built_site):
-    site, _ = built_site
-    with_math = without = 0
-    for page in _pages(site):
-        text = page.read_text()
-        loads = "javascripts/mathjax.js" in text
-        math = 'class="arithmatex"' in text or "jp-RenderedMarkdown" in text and "$" in text
-        assert loads == math, f"{page.relative_to(site)}: math {math}, MathJax {loads}"
-        with_math += loads
-        without += not loads
-    assert with_math and without, (with_math, without)
-
-
 def test_figures_are_generated_not_committed():
     assert not (ROOT / "docs" / "figures").exists()
 

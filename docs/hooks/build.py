@@ -1,11 +1,10 @@
-"""MkDocs hooks: figures, formulas and tables from the library, MathJax served locally.
+"""MkDocs hooks: figures, formulas, tables and values from the library.
 
 - ``on_config`` makes this build import ``weightinit`` afresh from ``src/`` (``mkdocs
   serve`` keeps one process across rebuilds, so modules imported by the previous build
   would otherwise be reused).
 - ``on_files`` adds every figure in the registry ``weightinit.figures.FIGURES`` as a
-  generated file ``figures/<name>.svg`` (nothing is written into docs/), and the
-  self-hosted MathJax bundle. Renders are cached, each keyed on the code it uses: its
+  generated file ``figures/<name>.svg`` (nothing is written into docs/). Renders are cached, each keyed on the code it uses: its
   function, the rest of its module, and the library modules these import,
   transitively. Figures to render run in new Python processes, which import the
   library as it is on disk, while the pages and notebooks build; ``on_env`` waits for
@@ -17,8 +16,7 @@
   text taken from the ``SCHEMES`` registry, ``weightinit.tables`` or
   ``weightinit.values`` (numbers quoted in prose: ``[[value: name]]``), and
   ``[[figure: name]]`` with the figure, its alt text and its caption.
-- ``on_page_content`` adds the MathJax loader to pages that contain math, and logs how
-  long each notebook took to execute.
+- ``on_page_content`` logs how long each notebook took to execute.
 - ``on_post_page`` drops the CDN scripts mkdocs-jupyter writes into notebook pages.
 """
 
@@ -59,8 +57,6 @@ SRC = ROOT / "src"
 PACKAGE = "weightinit"
 # Tests point this at an empty folder to force a cold build.
 CACHE = Path(os.environ.get("WEIGHTINIT_CACHE_DIR", ROOT / ".cache"))
-MATHJAX = "assets/mathjax/tex-svg-full.js"
-MATHJAX_LOADER = "javascripts/mathjax.js"
 
 
 # ------------------------------------------------------------------ library code
@@ -209,16 +205,6 @@ def on_config(config):
 # ------------------------------------------------------------------------- files
 
 
-def _mathjax_source() -> Path:
-    spec = importlib.util.find_spec("mathjax")
-    if spec is None or not spec.submodule_search_locations:
-        raise PluginError("MathJax is missing: install the docs extra (django-static-mathjax)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "static/mathjax/es5/tex-svg-full.js"
-    if not path.is_file():
-        raise PluginError(f"MathJax bundle not found at {path}")
-    return path
-
-
 def render_figure(name: str) -> bytes:
     """Render one registered figure to deterministic SVG bytes, in this process."""
     return importlib.import_module(f"{PACKAGE}.figures.render").render_svg(name)
@@ -296,7 +282,6 @@ def _store(results, paths) -> None:
 
 
 def on_files(files, config):
-    files.append(File.generated(config, MATHJAX, abs_src_path=str(_mathjax_source())))
     start = time.perf_counter()
     figures = figure_registry()
     store = CACHE / "figures"
@@ -422,17 +407,6 @@ def on_page_markdown(markdown, page, config, files):
     return DIRECTIVE.sub(replace, markdown)
 
 
-# Math as pymdownx.arithmatex writes it on Markdown pages, and as Jupyter leaves it in the
-# rendered Markdown cells of notebook pages.
-_MATH = re.compile(r'class="arithmatex"')
-_NOTEBOOK_MATH = re.compile(r"\$[^$\n]+\$|\\\(|\\\[")
-
-
-def has_math(html_text: str, notebook: bool) -> bool:
-    """Whether a page's content has math for MathJax to typeset."""
-    return bool(_MATH.search(html_text) or (notebook and _NOTEBOOK_MATH.search(html_text)))
-
-
 def on_page_content(html_text, page, config, files):
     notebook = page.file.src_uri.endswith(".py")
     if notebook:
@@ -440,18 +414,13 @@ def on_page_content(html_text, page, config, files):
         seconds = time.perf_counter() - page.meta.pop("_render_start")
         cached = " (cached)" if _NOTEBOOK_CACHED.pop(page.file.src_uri, False) else ""
         log.info("notebook %-30s %6.2f s%s", page.file.src_uri, seconds, cached)
-    if has_math(html_text, notebook):
-        # Inside the content, so that Material's instant navigation runs it on arrival;
-        # the loader fetches the MathJax bundle once and typesets each page after that.
-        src = get_relative_url(MATHJAX_LOADER, page.url)
-        html_text += f'\n<script src="{src}"></script>\n'
     return html_text
 
 
 # ------------------------------------------------------------------------ output
 
 # mkdocs-jupyter writes a MathJax 2 configuration, an empty MathJax tag and a module
-# that imports mermaid from a CDN into notebook pages; the site serves its own MathJax.
+# that imports mermaid from a CDN into notebook pages; the site's math is MathML.
 _NOTEBOOK_SCRIPTS = re.compile(
     r"<script[^>]*\ssrc=\"(?:(?:https?:)?//[^\"]*)?\"[^>]*>\s*</script>"
     r"|<script type=\"text/x-mathjax-config\">.*?</script>"

@@ -1,0 +1,156 @@
+"""Lighthouse on the built site (make lighthouse): every score >= 95 on five pages.
+
+Serves site/ on 127.0.0.1, runs the pinned npm `lighthouse` (package.json) with its
+default mobile preset against Debian's chromium, prints a table of the four category
+scores, and exits non-zero if any score is below the bar.
+
+Lighthouse's 4x CPU slowdown assumes a host with a benchmark index near 1500. On a
+slower or busy host it simulates a far slower phone than intended, and Lighthouse
+itself warns about it. Like Lighthouse's throttling guide (docs/throttling.md and
+its CPU-throttling calculator), a first run measures this host's benchmark index and
+the audits use the slowdown the calculator gives for it, never more than 4x. Set
+LIGHTHOUSE_CPU_SLOWDOWN to fix the multiplier instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import io
+import http.server
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "site"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+BAR = 95
+PAGES = {
+    "home": "",
+    "scheme": "schemes/he/",
+    "pitfall": "pitfalls/wrong-fan/",
+    "notebook": "notebooks/gradients/",
+    "API": "reference/api/",
+}
+
+
+class _Gzip(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzipped as a real host (GitHub Pages) serves them."""
+
+    TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".py", ".ipynb")
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not (path.suffix in self.TEXT and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        if self.path.split("?")[0].endswith("/") is False and (Path(self.translate_path(self.path))).is_dir():
+            return super().send_head()  # redirect to the trailing slash
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def cpu_slowdown(benchmark_index: float) -> float:
+    """The CPU slowdown that makes this host act like Lighthouse's reference phone.
+
+    Piecewise linear, from Lighthouse's CPU-throttling calculator: 1300 -> 3x,
+    800 -> 2x, 150 -> 1x; capped at Lighthouse's default of 4x.
+    """
+    if benchmark_index >= 1300:
+        factor = 3 + (benchmark_index - 1300) / 233
+    elif benchmark_index >= 800:
+        factor = 2 + (benchmark_index - 800) / 500
+    else:
+        factor = 1 + (benchmark_index - 150) / 650
+    return round(min(4.0, max(1.0, factor)), 2)
+
+
+def audit(url: str, out: Path, slowdown: float | None = None) -> dict:
+    """One Lighthouse run; returns the parsed report."""
+    extra = [] if slowdown is None else [f"--throttling.cpuSlowdownMultiplier={slowdown}"]
+    run = subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            *extra,
+            "--quiet",
+            "--output=json",
+            f"--output-path={out}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+        ],
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+        capture_output=True,
+        text=True,
+    )
+    if run.returncode != 0 or not out.is_file():
+        raise SystemExit(f"lighthouse failed on {url}:\n{run.stderr[-3000:]}")
+    return json.loads(out.read_text())
+
+
+def main() -> int:
+    if not (SITE / "index.html").is_file():
+        raise SystemExit("site/ is not built: run `make lighthouse`, which builds it first")
+    if not LIGHTHOUSE.exists():
+        raise SystemExit("lighthouse is missing: run `npm ci` (make lighthouse does)")
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium")
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Gzip, directory=str(SITE)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    low, failed_audits = [], {}
+    print(f"Lighthouse {subprocess.run([str(LIGHTHOUSE), '--version'], capture_output=True, text=True).stdout.strip()}, mobile preset")
+    only = [a for a in sys.argv[1:] if a in PAGES] or list(PAGES)
+    with tempfile.TemporaryDirectory() as tmp:
+        # LIGHTHOUSE_REPORTS=dir keeps the JSON reports for a closer look.
+        keep = Path(os.environ.get("LIGHTHOUSE_REPORTS", tmp))
+        keep.mkdir(parents=True, exist_ok=True)
+        if os.environ.get("LIGHTHOUSE_CPU_SLOWDOWN"):
+            slowdown = float(os.environ["LIGHTHOUSE_CPU_SLOWDOWN"])
+        else:
+            index = audit(base, keep / "calibration.json")["environment"]["benchmarkIndex"]
+            slowdown = cpu_slowdown(index)
+            print(f"host benchmark index {index:.0f}: CPU slowdown {slowdown}x (Lighthouse's default is 4x)")
+        print(f"{'page':<10} {'path':<24} " + " ".join(f"{c:>14}" for c in CATEGORIES))
+        for name in only:
+            path = PAGES[name]
+            report = audit(base + path, keep / f"{name}.json", slowdown)
+            scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
+            print(f"{name:<10} {'/' + path:<24} " + " ".join(f"{scores[c]:>14}" for c in CATEGORIES), flush=True)
+            for category, score in scores.items():
+                if score < BAR:
+                    low.append(f"{name} {category} {score}")
+                    refs = report["categories"][category]["auditRefs"]
+                    failed_audits[(name, category)] = [
+                        f"{r['id']} ({report['audits'][r['id']]['score']})"
+                        for r in refs
+                        if r.get("weight", 0) > 0 and (report["audits"][r["id"]]["score"] or 0) < 0.9
+                    ]
+    httpd.shutdown()
+    if low:
+        print(f"\nbelow {BAR}: " + ", ".join(low))
+        for (name, category), audits in failed_audits.items():
+            print(f"  {name} {category}: {', '.join(audits)}")
+        return 1
+    print(f"\nevery score >= {BAR}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
