@@ -152,7 +152,16 @@ LAYOUT = """() => {
       .map((p) => box(p).width).filter((w) => w > 0),
     notebookImages: [...document.querySelectorAll(".jp-RenderedImage img")].map((i) => box(i).width),
     downloads: [...document.querySelectorAll(".wi-notebook-links a")].map((a) => a.href),
+    figureScale: [...document.querySelectorAll('article img[src*="figures/"]')]
+      .map((i) => ({src: i.src.split("/").pop(), natural: i.naturalWidth, shown: box(i).width})),
   };
+}"""
+
+# Lazy images decode only near the viewport: make every one load before measuring.
+LOAD_IMAGES = """async () => {
+  const images = [...document.images];
+  images.forEach((i) => { i.loading = "eager"; });
+  await Promise.all(images.map((i) => i.decode().catch(() => null)));
 }"""
 
 VIEWS = [(390, "light"), (390, "dark"), (1280, "light"), (1280, "dark")]
@@ -174,6 +183,7 @@ def test_page_reads_on_a_phone_and_a_desktop_in_both_palettes(contexts, server, 
         page = context.new_page()
         try:
             page.goto(server + path, wait_until="networkidle")
+            page.evaluate(LOAD_IMAGES)
             got = page.evaluate(LAYOUT)
         finally:
             page.close()
@@ -187,6 +197,11 @@ def test_page_reads_on_a_phone_and_a_desktop_in_both_palettes(contexts, server, 
             problems.append(f"{where}: images without real alt text: {got['noAlt'][:3]}")
         if got["wrappedCode"]:
             problems.append(f"{where}: inline code broken across lines in tables: {got['wrappedCode'][:5]}")
+        if width == 1280:
+            unloaded = [f["src"] for f in got["figureScale"] if not f["natural"]]
+            shrunk = [f for f in got["figureScale"] if f["natural"] and f["shown"] < 0.9 * f["natural"]]
+            if unloaded or shrunk:
+                problems.append(f"{where}: figures not loaded {unloaded} or shown below 90% of their size {shrunk[:3]}")
         if path.startswith("notebooks/") and path != "notebooks/":
             if got["prompts"]:
                 problems.append(f"{where}: notebook In/Out prompts take width: {got['prompts'][:3]}")

@@ -16,10 +16,14 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullLocator
 
-__all__ = ["COLORS", "FIGURES", "FigureSpec", "figure", "grid", "layers", "register", "tidy"]
+__all__ = ["COLORS", "FIGURES", "MAX_WIDTH", "FigureSpec", "figure", "grid", "layers", "register", "tidy"]
 
 COLORS = ("#3f51b5", "#e65100", "#2e7d32", "#ad1457", "#00838f", "#6d4c41")
 """The palette, in the order lines are drawn."""
+
+MAX_WIDTH = 7.0
+"""Widest figure, in inches: 672 CSS pixels, the content column of a 1280 px page, so a
+figure is shown at its drawn size and 8 pt text stays above 10 px."""
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,10 @@ def register(alt: str):
 
 
 def figure(ncols: int = 1, width: float = 6.4, height: float = 3.6) -> tuple[Figure, np.ndarray]:
-    """A figure with one row of `ncols` axes, light grid, no top or right spine."""
-    fig = Figure(figsize=(width, height), layout="constrained")
+    """A figure with one row of `ncols` axes, light grid, no top or right spine.
+
+    `width` is capped at `MAX_WIDTH` so that the page never shrinks the figure."""
+    fig = Figure(figsize=(min(width, MAX_WIDTH), height), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, ncols))
     for ax in axes:
         ax.grid(alpha=0.3)
@@ -97,8 +103,8 @@ def figure(ncols: int = 1, width: float = 6.4, height: float = 3.6) -> tuple[Fig
 
 
 def grid(width: float = 8.4, height: float = 7.0) -> tuple[Figure, np.ndarray]:
-    """A 2 x 2 grid: four panels stay legible at the width of a page."""
-    fig = Figure(figsize=(width, height), layout="constrained")
+    """A 2 x 2 grid: four panels stay legible at the width of a page (capped at `MAX_WIDTH`)."""
+    fig = Figure(figsize=(min(width, MAX_WIDTH), height), layout="constrained")
     axes = fig.subplots(2, 2).ravel()
     for ax in axes:
         ax.grid(alpha=0.3)

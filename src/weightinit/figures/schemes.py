@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from .. import experiments
 from ..initializers import TRUNCATED_STD, he_normal, he_uniform, lecun_normal, normal, truncated_normal, variance_scaling
-from ._style import COLORS, figure, register
+from ._style import COLORS, MAX_WIDTH, figure, register
 
 __all__ = [
     "bias_initial_loss",
@@ -89,7 +89,7 @@ def random_tanh_histograms() -> Figure:
     (1000 inputs, 10 layers of 500 units) for 0.01 * randn and 1.0 * randn."""
     inits = {"0.01 * randn: activations collapse to 0": _fixed(0.01),
              "1.0 * randn: tanh saturates at -1 and +1": _fixed(1.0)}
-    fig = Figure(figsize=(9.6, 4.6), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH, 4.6), layout="constrained")
     axes = fig.subplots(2, 4)
     for row, color, (label, init) in zip(axes, COLORS, inits.items()):
         acts = experiments.activation_stats(init, "tanh", widths=[500] * 10, n_samples=1000, rng=0).activations
@@ -241,7 +241,7 @@ def identity_dirac_copy() -> Figure:
     copies it; a He-initialized one scrambles it. For an even 4x4 kernel the centre tap at
     k // 2 (PyTorch's dirac_, weightinit's identity) shifts the image by one pixel, the tap
     at (k - 1) // 2 (JAX's delta_orthogonal) copies it."""
-    fig = Figure(figsize=(10.5, 2.8), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH, 2.6), layout="constrained")
     axes = fig.subplots(1, 5)
     outputs = experiments.identity_conv_outputs(rng=0)
     x = outputs["input"]
@@ -268,7 +268,7 @@ def sparse_patterns() -> Figure:
     ours = sparse((fan_in, fan_out), sparsity=sparsity, std=1.0, rng=0) != 0
     # PyTorch stores (out, in); transposed back to (in, out) to compare.
     theirs = experiments.torch_sparse_mask(fan_out, fan_in, sparsity, rng=0).T
-    fig = Figure(figsize=(9.6, 4.2), layout="constrained")
+    fig = Figure(figsize=(MAX_WIDTH, 4.4), layout="constrained")
     axes = fig.subplots(1, 3, width_ratios=[1, 1, 1.1])
     for ax, (title, mask) in zip(axes[:2], {"weightinit.sparse": ours, "PyTorch sparse_ (transposed)": theirs}.items()):
         ax.imshow(mask, cmap="Greys", interpolation="nearest", aspect="auto")
