@@ -104,7 +104,8 @@ def test_every_default_shown_equals_the_signature(built_site):
         namespace = {**vars(module), "np": np}
         seen: list[str] = []
         for name_cell, default_cell in _parameter_tables(section):
-            names = [n.strip() for n in name_cell.split(",")]
+            # numpydoc writes a variadic parameter with its stars: "**params".
+            names = [n.strip().lstrip("*") for n in name_cell.split(",")]
             seen += names
             unknown = [n for n in names if n not in params]
             assert not unknown, f"{dotted}: documents {unknown}, which the signature lacks"
