@@ -193,8 +193,8 @@ def test_notebook_keys_follow_the_library_modules_they_import(tmp_path):
     uses_experiments = root / "a.py"
     uses_experiments.write_text("# %%\nfrom weightinit.experiments import activation_stats\n")
     uses_values = root / "b.py"
-    # The bibliography imports nothing from the library's numerics.
-    uses_values.write_text("# %%\nimport weightinit.bibliography as v\n")
+    # The datasets import no initializer.
+    uses_values.write_text("# %%\nimport weightinit.datasets as v\n")
     assert hooks.notebook_imports(uses_experiments) == ["weightinit.experiments"]
     assert "weightinit.initializers" in hooks.library_closure(["weightinit.experiments"])
     keys = {p: hooks.notebook_key(p) for p in (uses_experiments, uses_values)}

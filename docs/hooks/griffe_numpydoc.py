@@ -40,8 +40,12 @@ def numpydoc_to_markdown(text: str) -> str:
 
 def _signature_default(parameters, name: str) -> str | None:
     try:
-        default = parameters[name].default
+        parameter = parameters[name.lstrip("*")]
+        default = parameter.default
     except (KeyError, AttributeError, TypeError):
+        return None
+    # *args and **kwargs have no default, whatever griffe stores for them.
+    if str(getattr(parameter, "kind", "")).endswith(("var_positional", "var_keyword")):
         return None
     return None if default is None else str(default)
 
