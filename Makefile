@@ -10,8 +10,9 @@ NODE_STAMP := node_modules/.installed-build
 NODE_ALL := node_modules/.installed-all
 CONSTRAINTS := .ci/constraints.txt
 # Only the local CPU build of torch: a bare `torch` would pull several GB of CUDA wheels.
-# JAX and Flax run the JAX tabs of the pages (flax 0.12.8 requires jax>=0.10).
-FRAMEWORKS := torch==2.13.0 keras==3.15.1 jax==0.10.2 jaxlib==0.10.2 flax==0.12.8
+# JAX and Flax run the JAX tabs of the pages (flax 0.12.8 requires jax>=0.10); transformers
+# checks the GPT-2, BERT and T5 initializations quoted on the Architectures pages.
+FRAMEWORKS := torch==2.13.0 keras==3.15.1 jax==0.10.2 jaxlib==0.10.2 flax==0.12.8 transformers==4.57.6
 HOST ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1

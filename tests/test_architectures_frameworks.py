@@ -77,3 +77,46 @@ def test_keras_lstm_and_gru_defaults():
     assert gru.cell.kernel_initializer.__class__.__name__ == "GlorotUniform"
     assert gru.cell.recurrent_initializer.__class__.__name__ == "Orthogonal"
     assert not np.any(np.asarray(gru.cell.bias))
+
+
+def _std_ok(t, expected) -> bool:
+    # A Gaussian sample std has relative standard error 1 / sqrt(2 n); allow 5 of them.
+    return abs(float(t.std()) / expected - 1) < 5 / math.sqrt(2 * t.numel())
+
+
+def test_hugging_face_gpt2_scales_the_output_projections_by_one_over_sqrt_2l():
+    torch = _require("torch")
+    transformers = _require("transformers")
+    torch.manual_seed(0)
+    n_layer, d = 6, 256
+    config = transformers.GPT2Config(n_layer=n_layer, n_embd=d, n_head=4, vocab_size=1000, n_positions=64)
+    assert config.initializer_range == 0.02
+    model = transformers.GPT2LMHeadModel(config)
+    for name, p in model.named_parameters():
+        if p.dim() != 2 or ".h." not in name:
+            continue
+        scaled = name.endswith("c_proj.weight")
+        expected = 0.02 / math.sqrt(2 * n_layer) if scaled else 0.02
+        assert _std_ok(p.detach(), expected), (name, float(p.std()), expected)
+
+
+def test_hugging_face_bert_default_range_and_t5_scales():
+    torch = _require("torch")
+    transformers = _require("transformers")
+    assert transformers.BertConfig().initializer_range == 0.02
+    torch.manual_seed(0)
+    d_model, d_kv, heads, d_ff = 128, 32, 4, 256
+    config = transformers.T5Config(d_model=d_model, d_kv=d_kv, num_heads=heads, d_ff=d_ff, num_layers=2,
+                                   vocab_size=500)
+    model = transformers.T5ForConditionalGeneration(config)
+    block = dict(model.encoder.block[0].named_parameters())
+    expected = {
+        "layer.0.SelfAttention.q.weight": (d_model * d_kv) ** -0.5,
+        "layer.0.SelfAttention.k.weight": d_model**-0.5,
+        "layer.0.SelfAttention.v.weight": d_model**-0.5,
+        "layer.0.SelfAttention.o.weight": (heads * d_kv) ** -0.5,
+        "layer.1.DenseReluDense.wi.weight": d_model**-0.5,
+        "layer.1.DenseReluDense.wo.weight": d_ff**-0.5,
+    }
+    for name, std in expected.items():
+        assert _std_ok(block[name].detach(), std), (name, float(block[name].std()), std)
