@@ -45,7 +45,7 @@ def _signature_default(parameters, name: str) -> str | None:
     except (KeyError, AttributeError, TypeError):
         return None
     # *args and **kwargs have no default, whatever griffe stores for them.
-    if str(getattr(parameter, "kind", "")).endswith(("var_positional", "var_keyword")):
+    if getattr(getattr(parameter, "kind", None), "name", "") in ("var_positional", "var_keyword"):
         return None
     return None if default is None else str(default)
 
