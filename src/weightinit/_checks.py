@@ -84,12 +84,13 @@ def check_positive(name: str, value) -> float:
     return value
 
 
-def check_count(name: str, value) -> int:
-    """``value`` as a non-negative int."""
+def check_count(name: str, value, low: int = 0) -> int:
+    """``value`` as an int of at least ``low`` (0: a count, 1: a size)."""
+    kind = {0: "a non-negative int", 1: "a positive int"}.get(low, f"an int >= {low}")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a non-negative int; got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be a non-negative int; got {value}")
+        raise TypeError(f"{name} must be {kind}; got {value!r}")
+    if value < low:
+        raise ValueError(f"{name} must be {kind}; got {value}")
     return int(value)
 
 

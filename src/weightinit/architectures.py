@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_count
 from .initializers import glorot_normal, normal, orthogonal
 
 __all__ = [
@@ -29,12 +30,6 @@ __all__ = [
     "update_size",
     "weightnorm_init",
 ]
-
-
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value!r}")
-    return int(value)
 
 
 def _gelu(z):
@@ -96,9 +91,9 @@ def residual_stream_std(depth: int = 48, width: int = 128, std: float = 0.02,
     >>> s.shape, bool(s[-1] > s[0])
     ((5,), True)
     """
-    depth = _positive_int("depth", depth)
-    width = _positive_int("width", width)
-    n_tokens = _positive_int("n_tokens", n_tokens)
+    depth = check_count("depth", depth, low=1)
+    width = check_count("width", width, low=1)
+    n_tokens = check_count("n_tokens", n_tokens, low=1)
     if not (isinstance(std, (int, float)) and std > 0 and math.isfinite(std)):
         raise ValueError(f"std must be a positive finite number; got {std!r}")
     gen = np.random.default_rng(rng)
@@ -134,8 +129,8 @@ def attention_logit_std(d_model: int = 512, d_k: int = 64, q_std: float | None =
     >>> round(attention_logit_std(scale=False) / attention_logit_std(scale=True))
     8
     """
-    d_model = _positive_int("d_model", d_model)
-    d_k = _positive_int("d_k", d_k)
+    d_model = check_count("d_model", d_model, low=1)
+    d_k = check_count("d_k", d_k, low=1)
     gen = np.random.default_rng(rng)
     q_std = 1 / math.sqrt(d_model) if q_std is None else q_std
     k_std = 1 / math.sqrt(d_model) if k_std is None else k_std
@@ -175,13 +170,15 @@ def deepnorm(n_layers: int, architecture: str = "decoder", m_layers: int | None 
     >>> round(a, 4), round(b, 4)
     (3.7606, 0.188)
     """
-    n = _positive_int("n_layers", n_layers)
+    n = check_count("n_layers", n_layers, low=1)
     if architecture in ("decoder", "encoder"):
         if m_layers is not None:
             raise ValueError(f"m_layers applies to architecture='encoder-decoder' only; got {m_layers!r}")
         return (2 * n) ** 0.25, (8 * n) ** -0.25
     if architecture == "encoder-decoder":
-        m = _positive_int("m_layers", m_layers)
+        if m_layers is None:
+            raise ValueError("m_layers (the decoder's layers) is required for architecture='encoder-decoder'")
+        m = check_count("m_layers", m_layers, low=1)
         return 0.81 * (n**4 * m) ** (1 / 16), 0.87 * (n**4 * m) ** (-1 / 16)
     raise ValueError(f"architecture must be one of 'decoder', 'encoder', 'encoder-decoder'; got {architecture!r}")
 
@@ -246,8 +243,8 @@ def update_size(depths=(2, 4, 8, 16, 32, 64), width: int = 32, lr: float = 1e-4,
     >>> bool(r.post_ln[1] > 5 * r.post_ln[0]), bool(r.deepnorm[1] < 2 * r.deepnorm[0])
     (True, True)
     """
-    depths = np.asarray([_positive_int("depths", d) for d in depths])
-    width = _positive_int("width", width)
+    depths = np.asarray([check_count("depths", d, low=1) for d in depths])
+    width = check_count("width", width, low=1)
     gen = np.random.default_rng(rng)
     x = gen.standard_normal((n_samples, width))
     y = gen.standard_normal((n_samples, width))
@@ -342,7 +339,7 @@ def coordinate_check(parametrization: str = "sp", widths=(64, 128, 256, 512, 102
     """
     if parametrization not in MUP_RULES:
         raise ValueError(f"parametrization must be one of {sorted(MUP_RULES)}; got {parametrization!r}")
-    widths = np.asarray([_positive_int("widths", w) for w in widths])
+    widths = np.asarray([check_count("widths", w, low=1) for w in widths])
     steps = int(steps)
     if steps < 0:
         raise ValueError(f"steps must be >= 0; got {steps}")
@@ -352,7 +349,7 @@ def coordinate_check(parametrization: str = "sp", widths=(64, 128, 256, 512, 102
     y = gen.standard_normal((n_samples, 1))
     output = np.zeros((len(widths), steps + 1))
     hidden = np.zeros_like(output)
-    repeats = _positive_int("repeats", repeats)
+    repeats = check_count("repeats", repeats, low=1)
     for i, n in enumerate(widths):
         for _ in range(repeats):
             out, hid = _train_mlp(rules, x, y, n, steps, lr, np.random.default_rng(gen.integers(2**32)))
@@ -427,8 +424,8 @@ def rnn_gradient_norm(radii=(0.8, 0.9, 1.0, 1.1, 1.2), steps: int = 50, width: i
     """
     if activation not in ("linear", "tanh"):
         raise ValueError(f"activation must be one of 'linear', 'tanh'; got {activation!r}")
-    steps = _positive_int("steps", steps)
-    width = _positive_int("width", width)
+    steps = check_count("steps", steps, low=1)
+    width = check_count("width", width, low=1)
     gen = np.random.default_rng(rng)
     q = orthogonal((width, width), rng=gen)
     u = normal((width, width), std=1 / math.sqrt(width), rng=gen)
@@ -472,8 +469,8 @@ def gate_singular_values(hidden: int = 64, gates: int = 4, per_gate: bool = True
     >>> bool(np.allclose(s, 1.0))
     True
     """
-    hidden = _positive_int("hidden", hidden)
-    gates = _positive_int("gates", gates)
+    hidden = check_count("hidden", hidden, low=1)
+    gates = check_count("gates", gates, low=1)
     gen = np.random.default_rng(rng)
     if per_gate:
         kernel = np.concatenate([orthogonal((hidden, hidden), rng=gen) for _ in range(gates)], axis=1)
@@ -500,7 +497,7 @@ def chrono_bias(hidden: int, t_max: float, rng=None) -> tuple[np.ndarray, np.nda
     >>> bool(np.all(bf >= 0) and np.all(bf <= np.log(99))), bool(np.allclose(bi, -bf))
     (True, True)
     """
-    hidden = _positive_int("hidden", hidden)
+    hidden = check_count("hidden", hidden, low=1)
     if not (isinstance(t_max, (int, float)) and t_max > 2 and math.isfinite(t_max)):
         raise ValueError(f"t_max must be a finite number > 2 (the longest dependency); got {t_max!r}")
     forget = np.log(np.random.default_rng(rng).uniform(1.0, t_max - 1.0, size=hidden))
@@ -544,7 +541,7 @@ def weightnorm_init(x, fan_out: int, init_std: float = 0.05, rng=None):
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2 or x.shape[0] < 2:
         raise ValueError(f"x must be a batch of shape (n_samples >= 2, fan_in); got {x.shape}")
-    fan_out = _positive_int("fan_out", fan_out)
+    fan_out = check_count("fan_out", fan_out, low=1)
     v = normal((x.shape[1], fan_out), std=init_std, rng=rng)
     t = x @ (v / np.linalg.norm(v, axis=0))
     mu, sd = t.mean(axis=0), t.std(axis=0)

@@ -23,7 +23,7 @@ from functools import partial
 import numpy as np
 
 from .experiments import edge_of_chaos
-from ._checks import check_choice
+from ._checks import check_choice, check_count
 from .initializers import NONLINEARITIES, gain
 from .nn import ACTIVATIONS, MLP
 from .schemes import scheme as _scheme
@@ -146,14 +146,6 @@ class LayerStats:
     sigma_w: float
 
 
-def _check_int(name, value, low=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__}")
-    if int(value) < low:
-        raise ValueError(f"{name} must be >= {low}; got {value}")
-    return int(value)
-
-
 def grad_samples(width, n_samples=N_SAMPLES):
     """Samples the gradient statistics use: the fewest that give `MIN_GRAD_VALUES` values.
 
@@ -249,9 +241,9 @@ def layer_stats(scheme, activation="tanh", depth=10, width=500, n_samples=N_SAMP
     >>> stats.std.shape, stats.n_grad
     ((3,), 782)
     """
-    depth = _check_int("depth", depth)
-    width = _check_int("width", width)
-    n_samples = _check_int("n_samples", n_samples)
+    depth = check_count("depth", depth, low=1)
+    width = check_count("width", width, low=1)
+    n_samples = check_count("n_samples", n_samples, low=1)
     net, fwd, n_grad, sigma_w = _forward(scheme, activation, width, depth, n_samples, seed)
     return LayerStats(
         np.array(fwd["mean"]), np.array(fwd["std"]),
@@ -319,8 +311,8 @@ def explorer_document(scheme, activation, width, depths=DEPTHS, n_samples=N_SAMP
     >>> len(doc["layers"]), sorted(doc["grad_std"])
     (3, ['1', '3'])
     """
-    depths = sorted({_check_int("depths", d) for d in depths})
-    width = _check_int("width", width)
+    depths = sorted({check_count("depths", d, low=1) for d in depths})
+    width = check_count("width", width, low=1)
     net, fwd, n_grad, sigma_w = _forward(scheme, activation, width, depths[-1], n_samples, seed)
     _, _, g = scheme_init(scheme, activation)
     return {
