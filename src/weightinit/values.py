@@ -14,7 +14,6 @@ import math
 import numpy as np
 
 from . import experiments
-from . import initializers as _init
 from . import meanfield as mf
 from ._sampling import normal_mass
 from .initializers import TRUNCATED_STD, normal, sparse
@@ -132,8 +131,6 @@ def selu_fixed_point_at_three_quarters() -> str:
 
 def bert_truncated_std() -> str:
     """Std of BERT's weights: 0.02 times the std of N(0, 1) cut at +-2."""
-    from .initializers import TRUNCATED_STD
-
     return f"{0.02 * TRUNCATED_STD:.4f}"
 
 
@@ -148,7 +145,7 @@ def truncated_std_ratio() -> str:
     >>> truncated_std_ratio()
     '0.880'
     """
-    return f"{_init.TRUNCATED_STD:.3f}"
+    return f"{TRUNCATED_STD:.3f}"
 
 
 def truncated_std_ratio_squared() -> str:
@@ -159,7 +156,7 @@ def truncated_std_ratio_squared() -> str:
     >>> truncated_std_ratio_squared()
     '0.774'
     """
-    return f"{_init.TRUNCATED_STD ** 2:.3f}"
+    return f"{TRUNCATED_STD ** 2:.3f}"
 
 
 def keras_torch_truncation_escape() -> str:
