@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import importlib.util
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -40,3 +43,51 @@ def built_site(tmp_path_factory):
     )
     assert run.returncode == 0, f"strict build failed:\n{run.stderr[-5000:]}"
     return site, run.stderr
+
+
+# ------------------------------------------------------------------ browser checks
+# Shared by tests/test_browser.py and tests/test_browser_explorer.py (marker `browser`).
+
+SITE = ROOT / "site"
+CHROMIUM = "/usr/bin/chromium"
+# Chromium's own background traffic is switched off so that every request seen is the page's.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The built site/ served on 127.0.0.1; yields its root URL."""
+    if not (SITE / "index.html").is_file():
+        pytest.fail("site/ is not built: run `make test-browser`, which builds it first")
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by playwright; fails (never skips) when either is missing."""
+    try:
+        from playwright import sync_api as playwright
+    except ImportError as exc:
+        pytest.fail(f"playwright is not installed ({exc}): `make venv` installs the test extra", pytrace=False)
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

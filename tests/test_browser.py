@@ -3,10 +3,7 @@ and reads at 390 px (a phone) and 1280 px, in the light and the dark palette."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -14,16 +11,6 @@ import pytest
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "site"
-CHROMIUM = "/usr/bin/chromium"
-# Chromium's own background traffic is switched off so that every request seen is the page's.
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RAW_TEX = re.compile(r"\\(frac|sqrt|mathcal|operatorname|text|sim|left|right|chi|sigma)\b|\\\(|\\\[|\$\$|\$\\")
 
 VISIBLE_TEXT = """() => {
@@ -48,37 +35,6 @@ def _pages():
         return []
     pages = [p.parent.relative_to(SITE).as_posix() for p in SITE.rglob("index.html")]
     return sorted("" if p == "." else p + "/" for p in pages if not p.startswith("assets"))
-
-
-@pytest.fixture(scope="module")
-def server():
-    if not (SITE / "index.html").is_file():
-        pytest.fail("site/ is not built: run `make test-browser`, which builds it first")
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright import sync_api as playwright
-    except ImportError as exc:
-        pytest.fail(f"playwright is not installed ({exc}): `make venv` installs the test extra", pytrace=False)
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser, url, **context):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
@@ -12,49 +9,19 @@ import pytest
 from weightinit import explorer as ex
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "site"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+SITE = Path(__file__).resolve().parents[1] / "site"
 CONTROLS = ("scheme", "activation", "depth", "width")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
-def server():
+def explorer_url(server):
     if not (SITE / "explorer" / "index.html").is_file():
         pytest.fail("site/ has no explorer page: run `make test-browser`, which builds it first")
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/explorer/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    return server + "explorer/"
 
 
 @pytest.fixture
-def explorer(browser, server):
+def explorer(browser, explorer_url):
     """Open the page; yield (page, url, seen) and check no error and no remote request."""
     pages = []
 
@@ -66,7 +33,7 @@ def explorer(browser, server):
         page.on("pageerror", lambda e: seen["errors"].append(str(e)))
         page.on("requestfailed", lambda r: seen["failed"].append(f"{r.url} {r.failure}"))
         page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else seen["remote"].append(r.url))
-        page.goto(server + hash_, wait_until="networkidle")
+        page.goto(explorer_url + hash_, wait_until="networkidle")
         _wait_drawn(page)
         pages.append((page, seen))
         return page, seen
