@@ -95,7 +95,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) $(filter torch==%,$(FRAMEWORKS))
 	$(BIN)/python tests/benchmarks/bench_init.py
 
-bench-site: $(STAMP)
+bench-site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tests/benchmarks/bench_site.py
 
 clean:

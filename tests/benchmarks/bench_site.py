@@ -103,6 +103,8 @@ def copy_project(tmp: Path) -> Path:
     for part in ("src", "docs"):
         shutil.copytree(ROOT / part, root / part, ignore=ignore)
     shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    # The build converts math with Temml from node_modules (`make venv` installs it).
+    (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     return root
 
 
