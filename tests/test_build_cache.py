@@ -60,6 +60,8 @@ DRIVER = textwrap.dedent(
             "label": label,
             "rendered": sorted(re.findall(r"figure (\w+)\s+\d+\.\d+ s$", log, re.M)),
             "cached": sorted(re.findall(r"figure (\w+)\s+\d+\.\d+ s \(cached\)", log)),
+            "computed": sorted(re.findall(r"^(?:table|value) \w+(?=\s+\d+\.\d+ s$)", log, re.M)),
+            "other": (root / "site" / "other" / "index.html").read_text() if error is None else None,
             "svgs": svgs,
             "error": error,
         })
@@ -75,6 +77,9 @@ DRIVER = textwrap.dedent(
     edit("src/weightinit/figures/_style.py", '"#3f51b5"', '"#12ab34"')
     edit("src/weightinit/experiments.py", "round(1024 * 2 ** (-k / 2))", "round(512 * 2 ** (-k / 2))")
     run("palette and a library constant")
+    edit("src/weightinit/values.py", '    tau = _sums()["tau"]', '    raise RuntimeError("boom in the value")')
+    run("a failing value")
+    edit("src/weightinit/values.py", '    raise RuntimeError("boom in the value")', '    tau = _sums()["tau"]')
     edit("src/weightinit/figures/_style.py", '"""The palette', '"""Edited: the palette')
     edit("src/weightinit/figures/basics.py", '    fig, (ax,) = figure()\n    fans',
          '    raise RuntimeError("boom in the figure")\n    fig, (ax,) = figure()\n    fans')
@@ -100,7 +105,7 @@ def _copy_project(tmp: Path) -> Path:
     (root / "docs" / "index.md").write_text(
         "# Figures\n\n[[figure: glorot_compromise]]\n\n[[figure: gain_depth]]\n\n[[figure: variance_by_fan]]\n"
     )
-    (root / "docs" / "other.md").write_text("# Other\n\nNo figure here.\n")
+    (root / "docs" / "other.md").write_text("# Other\n\nNo figure here. Tau: [[value: selu_tau_range]].\n")
     (root / "mkdocs.yml").write_text(MKDOCS_YML)
     # Only the Basics figures: three figures keep each build short.
     init = root / "src" / "weightinit" / "figures" / "__init__.py"
@@ -159,6 +164,27 @@ def test_a_module_no_figure_imports_renders_nothing(builds):
     assert b["a module no figure imports"]["rendered"] == []
 
 
+def test_values_are_computed_once_per_version_of_their_code(builds):
+    from weightinit.values import selu_tau_range
+
+    _, b = builds
+    assert b["cold"]["computed"] == ["value selu_tau_range"]
+    assert b["page without a figure"]["computed"] == []
+    assert b["one figure's function"]["computed"] == []
+    # values.py changed: its values are computed again.
+    assert b["a module no figure imports"]["computed"] == ["value selu_tau_range"]
+    for step in ("cold", "page without a figure", "a module no figure imports"):
+        assert selu_tau_range() in b[step]["other"], step
+
+
+def test_a_failing_value_stops_the_build_and_names_it(builds):
+    _, b = builds
+    error = b["a failing value"]["error"]
+    assert error is not None
+    assert "value selu_tau_range failed" in error
+    assert "RuntimeError: boom in the value" in error and "values.py" in error
+
+
 def test_second_build_in_one_process_is_not_stale(builds):
     root, b = builds
     before, after = b["a module no figure imports"]["svgs"], b["palette and a library constant"]["svgs"]
@@ -181,7 +207,7 @@ def test_worker_tracebacks_name_the_figure(builds):
     _, b = builds
     error = b["a failing figure"]["error"]
     assert error is not None
-    assert "figure 'variance_by_fan' failed" in error
+    assert "figure variance_by_fan failed" in error
     assert "Traceback" in error and "RuntimeError: boom in the figure" in error and "basics.py" in error
 
 

@@ -4,11 +4,13 @@
   serve`` keeps one process across rebuilds, so modules imported by the previous build
   would otherwise be reused).
 - ``on_files`` adds every figure in the registry ``weightinit.figures.FIGURES`` as a
-  generated file ``figures/<name>.svg`` (nothing is written into docs/). Renders are cached, each keyed on the code it uses: its
-  function, the rest of its module, and the library modules these import,
-  transitively. Figures to render run in new Python processes, which import the
-  library as it is on disk, while the pages and notebooks build; ``on_env`` waits for
-  them and stores them before the site is written.
+  generated file ``figures/<name>.svg`` (nothing is written into docs/). Figures, and
+  the tables and values the pages quote, are cached, each keyed on the code it uses:
+  a figure on its function, the rest of its module and the library modules these
+  import, transitively; tables and values on ``tables.py`` or ``values.py`` and what
+  they import. What is missing is computed by ``worker.py`` processes, one per core,
+  which import the library as it is on disk, while the pages and notebooks build;
+  a page waits for the tables it quotes, and ``on_env`` for the figures.
 - ``on_pre_page`` gives each notebook its own mkdocs-jupyter cache folder, keyed on the
   library modules the notebook imports, so a library edit re-executes only the
   notebooks that use the edited code.
@@ -204,119 +206,189 @@ def on_config(config):
 
 # ------------------------------------------------------------------------- files
 
+WORKER = Path(__file__).with_name("worker.py")
+COMPUTED = ("table", "value")
+
 
 def render_figure(name: str) -> bytes:
     """Render one registered figure to deterministic SVG bytes, in this process."""
     return importlib.import_module(f"{PACKAGE}.figures.render").render_svg(name)
 
 
-class FigureWorkers:
-    """Figures rendering in new Python processes, one per core, while the pages build.
+def computed_key(module: str) -> str:
+    """Cache key of the tables or the values (`module`): the code of the module and of
+    the library modules it imports, transitively, and the numerical libraries' versions."""
+    import scipy
 
-    Each worker is ``python -m weightinit.figures.render`` with ``src/`` first on its path,
-    so it imports the library as it is on disk: a forked worker would inherit whatever
-    this process imported at an earlier build. (A plain process, not multiprocessing's
-    "spawn", which would re-run the script that called the build.)
-    """
+    h = hashlib.sha256(f"{_versions()} scipy={scipy.__version__}".encode())
+    _hash_modules(h, [module])
+    return h.hexdigest()[:16]
 
-    def __init__(self, names: list[str]):
-        workers = max(1, min(len(names), os.cpu_count() or 1))
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
-        self.out = tempfile.TemporaryDirectory()
-        self.procs = [
-            subprocess.Popen([sys.executable, "-m", f"{PACKAGE}.figures.render", self.out.name, *names[k::workers]],
-                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for k in range(workers)
-        ]
 
-    def results(self) -> list[tuple[str, bytes | None, str | None, float]]:
-        """Wait for every worker: ``(name, svg, traceback, seconds)`` per figure."""
-        results = []
-        try:
-            for proc in self.procs:
-                stdout, stderr = proc.communicate()
-                answered = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
-                for r in answered:
-                    path = Path(self.out.name) / f"{r['name']}.svg"
-                    data = path.read_bytes() if r["error"] is None else None
-                    results.append((r["name"], data, r["error"], r["seconds"]))
-                for name in sorted(set(proc.args[4:]) - {r["name"] for r in answered}):
-                    # The worker died before answering for this figure: its stderr says why.
-                    results.append((name, None, f"the worker stopped (exit {proc.returncode}):\n{stderr}", 0.0))
-        finally:
-            self.stop()
-        return results
+def computed_function(kind: str, name: str):
+    """``weightinit.tables.name`` (kind ``table``) or ``weightinit.values.name`` (``value``)."""
+    module = importlib.import_module(f"{PACKAGE}.{kind}s")
+    if name not in module.__all__:
+        raise PluginError(f"unknown {kind} {name!r}; known: {', '.join(module.__all__)}")
+    return getattr(module, name)
+
+
+def cacheable(kind: str, name: str) -> bool:
+    """Whether a table or value depends on the library's code only. One that takes
+    arguments (the bibliography reads the pages) is computed on every build."""
+    return not inspect.signature(computed_function(kind, name)).parameters
+
+
+class Workers:
+    """Figures, tables and values computed in new Python processes, one per core, while
+    the pages build (see ``worker.py``). `wait` blocks until one task is done."""
+
+    def __init__(self, tasks: list[dict]):
+        self.tasks = {task["id"]: task for task in tasks}
+        self.folder = tempfile.TemporaryDirectory(prefix="weightinit-build-")
+        folder = Path(self.folder.name)
+        spec = folder / "tasks.json"
+        spec.write_text(json.dumps({"src": str(SRC), "folder": str(folder), "tasks": tasks}))
+        count = max(1, min(len(tasks), os.cpu_count() or 1))
+        self.errs = [open(folder / f"worker-{k}.err", "w+") for k in range(count)]  # noqa: SIM115
+        self.procs = [subprocess.Popen([sys.executable, str(WORKER), str(spec)], cwd=ROOT,
+                                       stdout=err, stderr=err) for err in self.errs]
+        self.done: dict[str, tuple[float, str | None]] = {}
+
+    def wait(self, task_id: str) -> tuple[float, str | None]:
+        """``(seconds, traceback or None)`` of one task, once it is done."""
+        if task_id in self.done:
+            return self.done[task_id]
+        answer = Path(self.folder.name) / f"{task_id}.json"
+        while not answer.is_file():
+            if all(proc.poll() is not None for proc in self.procs) and not answer.is_file():
+                stderr = "".join(err.seek(0) or err.read() for err in self.errs)
+                codes = ", ".join(str(proc.returncode) for proc in self.procs)
+                self.done[task_id] = (0.0, f"the build workers stopped (exit {codes}) before it was done:\n{stderr}")
+                return self.done[task_id]
+            time.sleep(0.01)
+        result = json.loads(answer.read_text())
+        self.done[task_id] = (result["seconds"], result["error"])
+        return self.done[task_id]
 
     def stop(self) -> None:
         for proc in self.procs:
             if proc.poll() is None:
                 proc.kill()
-                proc.communicate()
-        self.out.cleanup()
+            proc.wait()
+        for err in self.errs:
+            err.close()
+        self.folder.cleanup()
 
 
-def render_figures(names: list[str]) -> list[tuple[str, bytes | None, str | None, float]]:
-    """Render figures and wait: one here (the imports are current, see `fresh_library`),
-    several in `FigureWorkers`."""
-    if len(names) == 1:
-        return [importlib.import_module(f"{PACKAGE}.figures.render").render_task(names[0])]
-    return FigureWorkers(names).results() if names else []
+# The build under way: its workers, and the figures and computed texts they owe it.
+_BUILD: dict = {}
 
 
-# The figures of the build under way that are still rendering, and where they go.
-_PENDING: dict = {}
+def _page_directives(files) -> list[tuple[str, str]]:
+    """``(kind, name)`` of every table and value the pages quote, in the order they build."""
+    found = {}
+    for file in files.documentation_pages():
+        if file.abs_src_path and file.src_uri.endswith(".md"):
+            for match in DIRECTIVE.finditer(Path(file.abs_src_path).read_text(encoding="utf-8")):
+                if match["kind"] in COMPUTED:
+                    found.setdefault((match["kind"], match["arg"]), None)
+    return list(found)
 
 
-def _store(results, paths) -> None:
-    """Write rendered figures into the cache; a failure stops the build, naming the figure."""
-    failed = [f"figure {name!r} failed:\n{error}" for name, _, error, _ in results if error]
-    if failed:
-        raise PluginError("\n".join(failed))
-    for name, data, _, seconds in results:
-        path = paths[name]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob(f"{name}-*.svg"):
-            old.unlink()
-        path.write_bytes(data)
-        log.info("figure %-32s %6.2f s", name, seconds)
+def computed_path(kind: str, name: str, keys: dict) -> Path:
+    return CACHE / "computed" / f"{kind}.{name}-{keys[kind]}.md"
+
+
+def _clean_old(path: Path, stem: str) -> None:
+    """Remove other versions (other keys) of a cached file."""
+    for old in path.parent.glob(f"{stem}-*{path.suffix}"):
+        if old != path:
+            old.unlink(missing_ok=True)
 
 
 def on_files(files, config):
-    start = time.perf_counter()
+    _BUILD.clear()
     figures = figure_registry()
-    store = CACHE / "figures"
     sources = {name: inspect.getsource(spec.function) for name, spec in figures.items()}
-    paths = {name: store / f"{name}-{figure_key(spec, figures, sources)}.svg" for name, spec in sorted(figures.items())}
-    todo = [name for name, path in paths.items() if not path.is_file()]
-    for name, path in paths.items():
+    figure_paths = {name: CACHE / "figures" / f"{name}-{figure_key(spec, figures, sources)}.svg"
+                    for name, spec in sorted(figures.items())}
+    keys = {kind: computed_key(f"{PACKAGE}.{kind}s") for kind in COMPUTED}
+    tasks = []
+    # Tables and values first, in the order the pages need them; figures after (on_env).
+    for kind, name in _page_directives(files):
+        path = computed_path(kind, name, keys)
+        if cacheable(kind, name) and not path.is_file():
+            tasks.append({"id": f"{kind}.{name}", "kind": f"{PACKAGE}.{kind}s", "name": name, "path": str(path)})
+    todo = [name for name, path in figure_paths.items() if not path.is_file()]
+    tasks += [{"id": f"figure.{name}", "kind": "figure", "name": name, "path": str(figure_paths[name])} for name in todo]
+    for name, path in figure_paths.items():
         if name not in todo:
             log.info("figure %-32s %6.2f s (cached)", name, 0.0)
-        # The file is read when the site is written, after on_env has stored every render.
+        # The file is read when the site is written, after on_env has waited for every render.
         files.append(File.generated(config, f"figures/{name}.svg", abs_src_path=str(path)))
-    if len(todo) == 1:
-        _store(render_figures(todo), paths)
-    elif todo:
-        # Rendered while the pages (and notebooks) build; on_env waits for them.
-        _PENDING.update(workers=FigureWorkers(todo), paths=paths, start=start, count=(len(figures), len(todo)))
-        return files
-    log.info("figures: %d (%d rendered) in %.2f s", len(figures), len(todo), time.perf_counter() - start)
+    _BUILD.update(keys=keys, figures=figure_paths, todo=todo, start=time.perf_counter(), count=len(figures),
+                  workers=Workers(tasks) if len(tasks) > 1 else None, single=tasks[0] if len(tasks) == 1 else None)
     return files
 
 
+@cache
+def _worker_module():
+    spec = importlib.util.spec_from_file_location("weightinit_build_worker", WORKER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _task_done(task_id: str, label: str) -> None:
+    """Wait for one task of the build (a single one runs here), log it, or stop the build."""
+    workers, single, logged = _BUILD.get("workers"), _BUILD.get("single"), _BUILD.setdefault("logged", set())
+    if task_id in logged:
+        return
+    if workers is not None and task_id in workers.tasks:
+        seconds, error = workers.wait(task_id)
+    elif single is not None and single["id"] == task_id:
+        # One task: here, without a new process (fresh_library made the imports current).
+        start, error = time.perf_counter(), None
+        try:
+            worker = _worker_module()
+            worker.write(Path(single["path"]), worker.compute(single["kind"], single["name"]))
+        except Exception:  # noqa: BLE001 - reported below with the task's name
+            import traceback
+
+            error = traceback.format_exc()
+        seconds = time.perf_counter() - start
+        _BUILD["single"] = None
+    else:
+        return
+    if error:
+        raise PluginError(f"{label} failed:\n{error}")
+    logged.add(task_id)
+    log.info("%-39s %6.2f s", label, seconds)
+
+
 def on_env(env, config, files):
-    if _PENDING:
-        pending = dict(_PENDING)
-        _PENDING.clear()
-        _store(pending["workers"].results(), pending["paths"])
-        log.info("figures: %d (%d rendered) in %.2f s, alongside the pages", *pending["count"],
-                 time.perf_counter() - pending["start"])
+    for name in _BUILD.get("todo", []):
+        _task_done(f"figure.{name}", f"figure {name}")
+    for name, path in _BUILD.get("figures", {}).items():
+        _clean_old(path, name)
+    if _BUILD.get("todo"):
+        log.info("figures: %d (%d rendered) in %.2f s, alongside the pages", _BUILD["count"], len(_BUILD["todo"]),
+                 time.perf_counter() - _BUILD["start"])
     return env
 
 
+def on_post_build(config):
+    _stop_workers()
+
+
 def on_build_error(error, **kwargs):
-    if _PENDING:
-        _PENDING.pop("workers").stop()
-        _PENDING.clear()
+    _stop_workers()
+
+
+def _stop_workers() -> None:
+    if _BUILD.get("workers") is not None:
+        _BUILD.pop("workers").stop()
 
 
 # ------------------------------------------------------------------------- pages
@@ -364,19 +436,38 @@ def figure_markdown(name: str, src_uri: str) -> str:
             f"<figcaption>{html.escape(spec.caption, quote=False)}</figcaption>\n</figure>")
 
 
+def computed_text(kind: str, name: str) -> str:
+    """The Markdown of ``[[table: name]]`` or ``[[value: name]]``, from the cache.
+
+    Tables and values run small experiments, seconds each; they are computed once per
+    key (`computed_key`): an edit of ``tables.py`` or of a library module it imports
+    recomputes the tables, and nothing else. `on_files` starts the missing ones in the
+    build's workers; this waits for the one a page needs.
+    """
+    function = computed_function(kind, name)
+    if not cacheable(kind, name):
+        return function()
+    keys = _BUILD.get("keys") or {kind: computed_key(f"{PACKAGE}.{kind}s")}
+    path = computed_path(kind, name, keys)
+    _task_done(f"{kind}.{name}", f"{kind} {name}")
+    if not path.is_file():
+        # Not started by on_files (a page added since, or a directive in a snippet).
+        start = time.perf_counter()
+        text = function()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        log.info("%-39s %6.2f s", f"{kind} {name}", time.perf_counter() - start)
+    _clean_old(path, f"{kind}.{name}")
+    return path.read_text(encoding="utf-8")
+
+
 def _directive(kind: str, arg: str, src_uri: str) -> str:
-    from weightinit import schemes, tables, values
+    from weightinit import schemes
 
     if kind == "figure":
         return figure_markdown(arg, src_uri)
-    if kind == "table":
-        if arg not in tables.__all__:
-            raise PluginError(f"unknown table {arg!r}; known: {', '.join(tables.__all__)}")
-        return getattr(tables, arg)()
-    if kind == "value":
-        if arg not in values.__all__:
-            raise PluginError(f"unknown value {arg!r}; known: {', '.join(values.__all__)}")
-        return values.__dict__[arg]()
+    if kind in COMPUTED:
+        return computed_text(kind, arg)
     s = schemes.scheme(arg)
     if kind == "formula":
         return f"\n$$\n{s.formula}\n$$\n"

@@ -70,6 +70,7 @@ DRIVER = textwrap.dedent(
             "label": label, "seconds": seconds, "cpu": cpu_seconds, "importers": importers,
             "figures": sorted(re.findall(r"figure (\w+)\s+\d+\.\d+ s$", log, re.M)),
             "notebooks": sorted(re.findall(r"notebook (\S+)\s+\d+\.\d+ s$", log, re.M)),
+            "computed": sorted(re.findall(r"(?:table|value) (\w+)\s+\d+\.\d+ s$", log, re.M)),
         })
 
 
@@ -155,9 +156,18 @@ def main() -> None:
     warm = steps["warm, nothing edited"]
     print(f"\nWarm build with nothing edited, in the same process: {warm['seconds']:.2f} s "
           f"(CPU {warm['cpu']:.1f} s).")
-    items = re.findall(r"(figure|notebook) (\S+)\s+(\d+\.\d+) s", cold_log)
+    items = re.findall(r"(figure|notebook|table|value) (\S+)\s+(\d+\.\d+) s$", cold_log, re.M)
+    explorer = re.search(r"explorer: .* in (\d+\.\d+) s", cold_log)
+    if explorer:
+        items.append(("explorer", "data", explorer[1]))
+    totals: dict[str, float] = {}
+    for kind, _, seconds in items:
+        totals[kind] = totals.get(kind, 0.0) + float(seconds)
+    print("\nCold build, seconds per kind of item (figures, tables and values in worker processes, "
+          "one per core; notebooks and the explorer's data while the pages wait):")
+    print(", ".join(f"{kind} {seconds:.1f} s" for kind, seconds in totals.items()))
     print("\n| cold build item | seconds |\n|---|---|")
-    for kind, name, seconds in sorted(items, key=lambda i: -float(i[2])):
+    for kind, name, seconds in sorted(items, key=lambda i: -float(i[2]))[:30]:
         print(f"| {kind} {name} | {float(seconds):.2f} |")
 
 
