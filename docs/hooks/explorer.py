@@ -15,6 +15,7 @@ import ast
 import hashlib
 import html
 import logging
+import math
 import multiprocessing
 import os
 import re
@@ -136,8 +137,16 @@ def _placeholders() -> dict:
         + "</form>"
     )
     grad = ", ".join(f"{e.grad_samples(w, e.N_SAMPLES)} at width {w}" for w in e.WIDTHS)
+    jac = ", ".join(
+        f"{e.jacobian_inputs(w, e.N_SAMPLES)} input{'s' if e.jacobian_inputs(w, e.N_SAMPLES) > 1 else ''} at width {w}"
+        for w in e.WIDTHS
+    )
     return {
         "controls": controls,
+        "jacobian-inputs": jac,
+        "min-jacobian-values": str(e.MIN_JACOBIAN_VALUES),
+        "jacobian-resolution": f"10<sup>{round(math.log10(e.JACOBIAN_RESOLUTION))}</sup>",
+        "jacobian-bin": f"{e.JACOBIAN_BIN:g}",
         "n-samples": str(e.N_SAMPLES),
         "grad-samples": grad,
         "min-grad-values": f"{e.MIN_GRAD_VALUES:,}",

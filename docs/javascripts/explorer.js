@@ -213,6 +213,70 @@
       (inside ? "." : `, off the chart to the ${s < x0 ? "left" : "right"}; the marker sits at the edge.`);
   }
 
+  // The Jacobian's spectrum at one depth: a histogram of log10 of the singular values
+  // (bins centred on multiples of the bin width), a separate bar for the zeros.
+  function jacobianChart(box, caption, doc, depth, bin) {
+    const s = doc.jacobian[String(depth)];
+    const W = 460, H = 220, L = 14, R = 14, T = 26, B = 40, Z = 44;
+    const svg = frame(box, W, H, `Histogram of the singular values of the Jacobian of ${depth} layer${depth > 1 ? "s" : ""}`);
+    const nb = s.p.length;
+    // Decades shown: the bins' span, widened to whole decades and to include 1 (10^0).
+    let lo = Math.floor(Math.min(0, nb ? s.lo - bin / 2 : -1));
+    let hi = Math.ceil(Math.max(0, nb ? s.lo + (nb - 0.5) * bin : 1));
+    if (hi - lo < 2) { lo -= 1; hi += 1; }
+    const x0 = L + (s.zero > 0 ? Z : 0);
+    const x = (v) => x0 + ((v - lo) / (hi - lo)) * (W - R - x0);
+    const top = Math.max(s.zero, ...s.p) || 1;
+    const h = (p) => (p / top) * (H - T - B);
+    const grid = el("g", { class: "wi-explorer__grid" }, svg);
+    const step = Math.max(1, Math.ceil((hi - lo) / 8));
+    for (let e = lo; e <= hi; e += step) {
+      el("line", { x1: x(e), x2: x(e), y1: T, y2: H - B }, grid);
+      el("text", { x: x(e), y: H - B + 16, "text-anchor": "middle", class: "wi-explorer__tick" }, svg, e === 0 ? "1" : `1e${e}`);
+    }
+    s.p.forEach((p, i) => {
+      if (p <= 0) return;
+      const c = s.lo + i * bin;
+      const bh = h(p);
+      el("rect", { x: x(c - bin / 2).toFixed(1), y: (H - B - bh).toFixed(1),
+        width: Math.max(x(c + bin / 2) - x(c - bin / 2) - 0.5, 0.8).toFixed(1), height: bh.toFixed(1),
+        class: "wi-explorer__bar" }, svg);
+    });
+    if (s.zero > 0) {
+      const bh = h(s.zero);
+      el("rect", { x: L, y: (H - B - bh).toFixed(1), width: Z - 12, height: bh.toFixed(1), class: "wi-explorer__bar wi-explorer__zero" }, svg);
+      el("text", { x: L + (Z - 12) / 2, y: H - B + 16, "text-anchor": "middle", class: "wi-explorer__tick" }, svg, "0");
+    }
+    el("line", { x1: x(0), x2: x(0), y1: T - 6, y2: H - B, class: "wi-explorer__critical" }, svg);
+    el("text", { x: x(0), y: T - 10, "text-anchor": "middle", class: "wi-explorer__label" }, svg, "σ = 1");
+    el("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, class: "wi-explorer__axis" }, svg);
+    el("text", { x: (x0 + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "wi-explorer__label" }, svg,
+      "singular value σ (log scale)");
+    caption.textContent = `Singular values of the input–output Jacobian of the ${depth} layer${depth > 1 ? "s" : ""}, ` +
+      `at ${doc.n_jacobian} input${doc.n_jacobian > 1 ? "s" : ""} (${s.n} values), as shares of all of them; ` +
+      "bars scaled to the tallest. The dashed line marks σ = 1, where a dynamically isometric network has them all.";
+  }
+
+  const QUANTILE_NAMES = ["smallest", "10 %", "25 %", "median", "75 %", "90 %", "largest"];
+
+  function jacobianTable(tbody, doc, depth) {
+    const s = doc.jacobian[String(depth)];
+    const rows = s.q.map((v, i) => [`${QUANTILE_NAMES[i]} singular value`, fmt(v)]);
+    rows.push(["mean squared singular value", fmt(s.ms)]);
+    rows.push(["share counted as zero", `${Number((100 * s.zero).toPrecision(4))} %`]);
+    rows.push(["singular values (inputs × width)", `${s.n} (${doc.n_jacobian} × ${doc.width})`]);
+    tbody.replaceChildren(...rows.map(([k, v]) => {
+      const tr = document.createElement("tr");
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = k;
+      const td = document.createElement("td");
+      td.textContent = v;
+      tr.append(th, td);
+      return tr;
+    }));
+  }
+
   function table(tbody, doc, depth) {
     const grads = doc.grad_std[String(depth)];
     const rows = doc.layers.slice(0, depth).map(([m, s, f], i) => {
@@ -272,6 +336,8 @@
         { layers: depth, title: "Standard deviation of the gradient per layer", ylabel: "grad std" });
       histograms(root.querySelector("#explorer-hist"), doc, depth);
       phaseDiagram(root.querySelector("#explorer-phase"), root.querySelector("#explorer-phase-caption"), doc);
+      jacobianChart(root.querySelector("#explorer-jacobian"), root.querySelector("#explorer-jacobian-caption"), doc, depth, doc.jacobian_bin);
+      jacobianTable(root.querySelector("#explorer-jacobian-table tbody"), doc, depth);
       table(root.querySelector("#explorer-table tbody"), doc, depth);
       root.dataset.drawn = toHash(s);
       root.dataset.drawMs = (performance.now() - t0).toFixed(1);

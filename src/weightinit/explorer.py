@@ -499,6 +499,7 @@ def explorer_documents(scheme, width, activations=ACTIVATIONS_SHOWN, depths=DEPT
                 "n_samples": n_samples,
                 "n_grad": n_grad,
                 "n_jacobian": n_jac,
+                "jacobian_bin": JACOBIAN_BIN,
                 "layers": [
                     [_round(m), _round(s), round(100 * float(f), 2)]
                     for m, s, f in zip(fwd["mean"], fwd["std"], fwd["saturated"])
@@ -542,7 +543,7 @@ def explorer_document(scheme, activation, width, depths=DEPTHS, n_samples=N_SAMP
     -------
     dict
         ``{"scheme", "activation", "width", "gain", "sigma_w", "n_samples", "n_grad",
-        "n_jacobian", "layers": [[mean, std, saturated %], ...], "grad_std": {depth:
+        "n_jacobian", "jacobian_bin", "layers": [[mean, std, saturated %], ...], "grad_std": {depth:
         [...]}, "histograms": {layer: {"lo", "hi", "p"}}, "jacobian": {depth:
         spectrum_summary}}``, JSON-ready.
 
