@@ -7,6 +7,8 @@
   runs on every core when the cache is cold.
 - ``on_page_markdown`` fills the explorer page's placeholders (``<!-- explorer:NAME -->``)
   with the form controls and the numbers the page quotes, taken from the same module.
+- ``on_post_page`` links the page's stylesheet and script into that page only, so the
+  other pages do not load them.
 """
 
 from __future__ import annotations
@@ -168,3 +170,17 @@ def on_page_markdown(markdown, page, config, files):
         return values[name]
 
     return re.sub(r"<!-- explorer:([\w-]+) -->", lambda m: fill(m[1]), markdown)
+
+
+# The page's own stylesheet and script, relative to explorer/index.html.
+ASSETS_HEAD = '<link rel="stylesheet" href="explorer.css">'
+ASSETS_BODY = '<script src="../javascripts/explorer.js" defer></script>'
+
+
+def on_post_page(output, page, config):
+    if page.file.src_uri != PAGE:
+        return output
+    if "</head>" not in output or "</body>" not in output:
+        raise PluginError(f"{PAGE}: no </head> or </body> to link explorer.css and explorer.js into")
+    output = output.replace("</head>", ASSETS_HEAD + "</head>", 1)
+    return output.replace("</body>", ASSETS_BODY + "</body>", 1)
