@@ -148,11 +148,12 @@
       const svg = frame(cell, W, H, `Histogram of layer ${layer}'s activations, from ${fmt(h.lo)} to ${fmt(h.hi)}`);
       const top = Math.max(...h.p) || 1;
       const bw = (W - L - R) / h.p.length;
-      h.p.forEach((p, i) => {
+      // All bars in one path: one element per histogram.
+      const bars = h.p.map((p, i) => {
         const bh = (p / top) * (H - T - B);
-        el("rect", { x: (L + i * bw).toFixed(1), y: (H - B - bh).toFixed(1), width: Math.max(bw - 0.5, 0.5).toFixed(1),
-          height: bh.toFixed(1), class: "wi-explorer__bar" }, svg);
-      });
+        return bh > 0 ? `M${(L + i * bw).toFixed(1)} ${(H - B).toFixed(1)}v${(-bh).toFixed(1)}h${Math.max(bw - 0.5, 0.5).toFixed(1)}v${bh.toFixed(1)}z` : "";
+      }).join("");
+      if (bars) el("path", { d: bars, class: "wi-explorer__bar" }, svg);
       el("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, class: "wi-explorer__axis" }, svg);
       el("text", { x: W / 2, y: 15, "text-anchor": "middle", class: "wi-explorer__label" }, svg, `layer ${layer}`);
       el("text", { x: L, y: H - B + 16, "text-anchor": "start", class: "wi-explorer__tick" }, svg, fmt(h.lo));
@@ -175,18 +176,21 @@
     const x = (v) => L + ((v - x0 + dx / 2) / (x1 - x0 + dx)) * (W - L - R);
     const y = (v) => H - B - ((v - y0 + dy / 2) / (y1 - y0 + dy)) * (H - B - T);
     const svg = frame(box, W, H, "Order-to-chaos phase diagram of tanh networks");
-    const cells = el("g", {}, svg);
+    // One path per phase and shade (10 shades, stronger away from chi_1 = 1 on a log
+    // scale, clipped): a few elements instead of one per cell.
+    const shapes = new Map();
     phase.chi_1.forEach((row, j) => row.forEach((c, i) => {
-      // Colour by the phase; stronger away from chi_1 = 1 (log ratio, clipped).
-      const strength = Math.min(1, Math.abs(Math.log(c)) / 1.5);
-      el("rect", {
-        x: x(sw[i] - dx / 2).toFixed(1), y: y(sb[j] + dy / 2).toFixed(1),
-        width: (x(sw[i] + dx / 2) - x(sw[i] - dx / 2) + 0.3).toFixed(1),
-        height: (y(sb[j] - dy / 2) - y(sb[j] + dy / 2) + 0.3).toFixed(1),
-        class: c < 1 ? "wi-explorer__ordered" : "wi-explorer__chaotic",
-        "fill-opacity": (0.15 + 0.6 * strength).toFixed(2),
-      }, cells);
+      const level = Math.round(10 * Math.min(1, Math.abs(Math.log(c)) / 1.5));
+      const key = `${c < 1 ? "ordered" : "chaotic"} ${level}`;
+      const x1c = x(sw[i] - dx / 2), y1c = y(sb[j] + dy / 2);
+      const w = x(sw[i] + dx / 2) - x1c + 0.3, h = y(sb[j] - dy / 2) - y1c + 0.3;
+      shapes.set(key, (shapes.get(key) || "") + `M${x1c.toFixed(1)} ${y1c.toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}h${(-w).toFixed(1)}z`);
     }));
+    const cells = el("g", {}, svg);
+    for (const [key, d] of shapes) {
+      const [kind, level] = key.split(" ");
+      el("path", { d, class: `wi-explorer__${kind}`, "fill-opacity": (0.15 + 0.06 * Number(level)).toFixed(2) }, cells);
+    }
     el("polyline", { points: phase.critical.filter(([w, b]) => w <= x1 && b <= y1).map(([w, b]) => `${x(w).toFixed(1)},${y(b).toFixed(1)}`).join(" "),
       class: "wi-explorer__critical" }, svg);
     for (let t = 0.5; t <= x1 + 1e-9; t += 0.5) {
@@ -329,18 +333,35 @@
       if (mine !== token) return;
       phase = ph;
       const depth = Number(s.depth);
-      const t0 = performance.now();
-      lineChart(root.querySelector("#explorer-std"), [{ values: doc.layers.slice(0, depth).map((r) => r[1]) }],
-        { layers: depth, title: "Standard deviation of the activations per layer", ylabel: "std of activations" });
-      lineChart(root.querySelector("#explorer-grad"), [{ values: doc.grad_std[String(depth)] }],
-        { layers: depth, title: "Standard deviation of the gradient per layer", ylabel: "grad std" });
-      histograms(root.querySelector("#explorer-hist"), doc, depth);
-      phaseDiagram(root.querySelector("#explorer-phase"), root.querySelector("#explorer-phase-caption"), doc);
-      jacobianChart(root.querySelector("#explorer-jacobian"), root.querySelector("#explorer-jacobian-caption"), doc, depth, doc.jacobian_bin);
-      jacobianTable(root.querySelector("#explorer-jacobian-table tbody"), doc, depth);
-      table(root.querySelector("#explorer-table tbody"), doc, depth);
+      // The charts at the top and the table first, the rest in later tasks: no long
+      // task blocks input while the page draws. drawMs sums the drawing time itself.
+      const steps = [
+        () => {
+          lineChart(root.querySelector("#explorer-std"), [{ values: doc.layers.slice(0, depth).map((r) => r[1]) }],
+            { layers: depth, title: "Standard deviation of the activations per layer", ylabel: "std of activations" });
+          lineChart(root.querySelector("#explorer-grad"), [{ values: doc.grad_std[String(depth)] }],
+            { layers: depth, title: "Standard deviation of the gradient per layer", ylabel: "grad std" });
+          table(root.querySelector("#explorer-table tbody"), doc, depth);
+        },
+        () => histograms(root.querySelector("#explorer-hist"), doc, depth),
+        () => {
+          jacobianChart(root.querySelector("#explorer-jacobian"), root.querySelector("#explorer-jacobian-caption"), doc, depth, doc.jacobian_bin);
+          jacobianTable(root.querySelector("#explorer-jacobian-table tbody"), doc, depth);
+        },
+        () => phaseDiagram(root.querySelector("#explorer-phase"), root.querySelector("#explorer-phase-caption"), doc),
+      ];
+      let spent = 0;
+      for (const [i, step] of steps.entries()) {
+        if (i) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          if (mine !== token) return;
+        }
+        const t0 = performance.now();
+        step();
+        spent += performance.now() - t0;
+      }
       root.dataset.drawn = toHash(s);
-      root.dataset.drawMs = (performance.now() - t0).toFixed(1);
+      root.dataset.drawMs = spent.toFixed(1);
       status.textContent = `${s.scheme}, ${s.activation}, ${depth} layer${depth > 1 ? "s" : ""} of ${s.width} units. ` +
         `Gain ${short(doc.gain)}, σ_w = ${short(doc.sigma_w)}; gradients over ${doc.n_grad} samples.`;
     } catch (e) {
