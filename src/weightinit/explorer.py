@@ -28,7 +28,7 @@ import numpy as np
 from .experiments import edge_of_chaos
 from ._checks import check_choice, check_count
 from .initializers import NONLINEARITIES, gain
-from .nn import _GELU_C, ACTIVATIONS, MLP
+from .nn import ACTIVATIONS, MLP
 from .schemes import scheme as _scheme
 
 SCHEMES = ("zeros", "normal-0.01", "normal-1", "lecun_normal", "glorot_normal", "he_normal", "orthogonal")
@@ -133,6 +133,8 @@ def max_slope(activation):
     return float(np.max(np.abs(ACTIVATIONS[activation][1](np.linspace(-10.0, 10.0, 20001)))))
 
 
+_GELU_C = np.sqrt(2.0 / np.pi)
+"""sqrt(2 / pi), as in `weightinit.nn`'s tanh form of gelu."""
 _BLOCK = 8192
 """Elements per block in `phi_and_slope`: its temporaries stay in the CPU's cache."""
 
