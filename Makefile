@@ -25,7 +25,7 @@ help:
 	@echo "make test             unit tests, every code block, a strict build"
 	@echo "make site             strict static build into site/"
 	@echo "make test-browser     chromium checks over the built site (needs Debian's chromium)"
-	@echo "make lighthouse       Lighthouse scores of five pages; fails below 95 (needs chromium)"
+	@echo "make lighthouse       Lighthouse scores of six pages; fails below 95 (needs chromium)"
 	@echo "make test-frameworks  cross-checks against PyTorch and Keras (installs them)"
 	@echo "make bench            initializer speed and memory against NumPy's generator, orthogonal against torch"
 	@echo "make bench-site       rebuild costs as under make serve, against their goals"

@@ -1,4 +1,4 @@
-"""Lighthouse on the built site (make lighthouse): every score >= 95 on five pages.
+"""Lighthouse on the built site (make lighthouse): every score >= 95 on six pages.
 
 Serves site/ on 127.0.0.1, runs the pinned npm `lighthouse` (package.json) with its
 default mobile preset against Debian's chromium, prints a table of the four category
@@ -38,6 +38,7 @@ PAGES = {
     "pitfall": "pitfalls/wrong-fan/",
     "notebook": "notebooks/gradients/",
     "API": "reference/api/",
+    "explorer": "explorer/",
 }
 
 

@@ -161,3 +161,52 @@ def test_dark_mode_follows_the_site(explorer):
             "() => getComputedStyle(document.querySelector('#explorer-std .wi-explorer__label')).fill"
         ))
     assert colors[0] != colors[1]
+
+
+def _jacobian_rows(page):
+    return page.evaluate(
+        "() => [...document.querySelectorAll('#explorer-jacobian-table tbody tr')]"
+        ".map(tr => [tr.cells[0].textContent, tr.cells[1].textContent])"
+    )
+
+
+def _expected_jacobian(scheme, activation, depth, width):
+    """The Jacobian table as the library computes it, straight from layer_stats."""
+    stats = ex.layer_stats(scheme, activation, depth, width)
+    s = ex.spectrum_summary(stats.jacobian_sv)
+    return s, [*s["q"], s["ms"], float(f"{100 * s['zero']:.4g}"), s["n"]]
+
+
+def _shown_jacobian(page):
+    values = []
+    for _, text in _jacobian_rows(page):
+        values.append(_number(text) if "(" not in text else int(text.split()[0]))
+    return values
+
+
+@pytest.mark.parametrize(
+    ("scheme", "activation", "depth", "width"),
+    [("lecun_normal", "tanh", 10, 500), ("orthogonal", "linear", 50, 64), ("he_normal", "relu", 20, 256), ("zeros", "tanh", 3, 64)],
+)
+def test_jacobian_text_and_chart_match_the_library(explorer, scheme, activation, depth, width):
+    page, _ = explorer(_hash(scheme, activation, depth, width))
+    summary, expected = _expected_jacobian(scheme, activation, depth, width)
+    assert _shown_jacobian(page) == expected
+    # One bar per non-empty bin, plus one for the zeros.
+    bars = page.locator("#explorer-jacobian svg rect.wi-explorer__bar").count()
+    assert bars == sum(p > 0 for p in summary["p"]) + (summary["zero"] > 0)
+    caption = page.locator("#explorer-jacobian-caption").text_content()
+    assert f"of the {depth} layer" in caption and f"({summary['n']} values)" in caption
+
+
+def test_jacobian_changes_with_the_controls(explorer):
+    page, _ = explorer(_hash("lecun_normal", "tanh", 10, 500))
+    for name, value in [("depth", "2"), ("scheme", "orthogonal"), ("activation", "linear")]:
+        before = (_jacobian_rows(page), page.locator("#explorer-jacobian svg").inner_html())
+        page.locator(f"#explorer-form select[name={name}]").select_option(value)
+        _wait_drawn(page)
+        after = (_jacobian_rows(page), page.locator("#explorer-jacobian svg").inner_html())
+        assert after[0] != before[0] and after[1] != before[1], name
+    # Linear and orthogonal: an isometry, every singular value 1, all in one bar.
+    assert _shown_jacobian(page)[:8] == [1.0] * 8
+    assert page.locator("#explorer-jacobian svg rect.wi-explorer__bar").count() == 1

@@ -14,7 +14,7 @@ import pytest
 import weightinit as wi
 from weightinit import explorer as ex
 from weightinit.experiments import activation_stats
-from weightinit.nn import MLP, Trace
+from weightinit.nn import ACTIVATIONS, MLP, Trace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,8 +84,116 @@ def test_document_equals_layer_stats_at_every_depth():
     depths = [1, 2, 5]
     doc = ex.explorer_document("lecun_normal", "selu", 64, depths=depths)
     for depth in depths:
-        assert ex.document_rows(doc, depth) == ex.table_rows(ex.layer_stats("lecun_normal", "selu", depth, 64))
+        stats = ex.layer_stats("lecun_normal", "selu", depth, 64)
+        assert ex.document_rows(doc, depth) == ex.table_rows(stats)
+        assert doc["jacobian"][str(depth)] == ex.spectrum_summary(stats.jacobian_sv)
     assert json.loads(ex._dump(doc)) == doc
+
+
+def test_shared_networks_give_the_documents_of_separate_runs():
+    # explorer_documents builds one network for every activation of equal weights.
+    together = ex.explorer_documents("he_normal", 64, ["linear", "sigmoid", "tanh"], depths=[1, 3])
+    alone = [ex.explorer_document("he_normal", a, 64, depths=[1, 3]) for a in ["linear", "sigmoid", "tanh"]]
+    assert together == alone
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_phi_and_slope_are_the_activation_table_bit_for_bit(activation):
+    z = np.concatenate([np.random.default_rng(1).standard_normal(10_000) * 4, [0.0, -0.0, 30.0, -30.0, 1e-300]])
+    a, slope = ex.phi_and_slope(activation, z)
+    phi, dphi = ACTIVATIONS[activation]
+    np.testing.assert_array_equal(a, phi(z))
+    np.testing.assert_array_equal(slope, dphi(z))
+
+
+# ------------------------------------------------------------------ the Jacobian's spectrum
+
+
+def _explicit_jacobians(scheme, activation, depth, width, seed=ex.SEED):
+    """Each input's Jacobian d a_depth / d x as numpy's product of diag(phi') W^T factors."""
+    init, _, _ = ex.scheme_init(scheme, activation)
+    gen = np.random.default_rng(seed)
+    x = gen.standard_normal((ex.N_SAMPLES, width))
+    net = MLP.build([width] * (depth + 1), activation, activation, init, rng=gen)
+    trace = net.forward(x[: ex.jacobian_inputs(width)])
+    dphi = ACTIVATIONS[activation][1]
+    jacobians = []
+    for k in range(len(trace.x)):
+        jac = np.eye(width)
+        for layer, z in zip(net.layers, trace.z):
+            jac = np.diag(dphi(z[k])) @ layer.W.T @ jac
+        jacobians.append(jac)
+    return net, trace, jacobians
+
+
+@pytest.mark.parametrize(("scheme", "activation", "depth"), [("lecun_normal", "tanh", 4), ("he_normal", "relu", 20)])
+def test_jacobian_singular_values_are_numpys_svd_of_the_product(scheme, activation, depth):
+    width = 32
+    _, _, jacobians = _explicit_jacobians(scheme, activation, depth, width)
+    direct = np.array([np.linalg.svd(j, compute_uv=False) for j in jacobians])
+    mine = ex.layer_stats(scheme, activation, depth, width).jacobian_sv
+    assert mine.shape == direct.shape == (ex.jacobian_inputs(width), width)
+    # Both are float64 products; they agree to rounding well above the resolution.
+    resolved = direct >= 1e-9 * direct[:, :1]
+    np.testing.assert_allclose(mine[resolved], direct[resolved], rtol=1e-6)
+    assert np.all(mine[~resolved] < 1e-8 * direct[:, :1].repeat(width, axis=1)[~resolved])
+
+
+def test_jacobian_is_the_finite_difference_derivative():
+    width, depth, h = 16, 3, 1e-6
+    net, trace, jacobians = _explicit_jacobians("glorot_normal", "gelu", depth, width)
+    x = trace.x[0]
+    fd = np.empty((width, width))
+    for j in range(width):
+        e = np.zeros(width)
+        e[j] = h
+        fd[:, j] = (net.forward((x + e)[None]).a[-1][0] - net.forward((x - e)[None]).a[-1][0]) / (2 * h)
+    # Central differences: error of order h^2 times the third derivative, and 1e-16 / h.
+    np.testing.assert_allclose(jacobians[0], fd, atol=1e-7)
+    np.testing.assert_allclose(
+        ex.layer_stats("glorot_normal", "gelu", depth, width).jacobian_sv[0],
+        np.linalg.svd(fd, compute_uv=False), atol=1e-7,
+    )
+
+
+def test_linear_orthogonal_network_is_an_isometry():
+    # Saxe et al.; Pennington et al. (2017): every singular value of a product of
+    # orthogonal matrices is 1, at any depth.
+    doc = ex.explorer_document("orthogonal", "linear", 64, depths=[1, 50])
+    for depth in ("1", "50"):
+        s = doc["jacobian"][depth]
+        assert s["q"] == [1.0] * len(ex.QUANTILES) and s["ms"] == 1.0 and s["zero"] == 0.0
+        assert s["lo"] == 0.0 and s["p"] == [1.0]
+    sv = ex.layer_stats("orthogonal", "linear", 50, 64).jacobian_sv
+    np.testing.assert_allclose(sv, 1.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_linear_lecun_network_keeps_the_mean_squared_singular_value_at_1(seed):
+    # With weights N(0, 1/n), E[||J_l||_F^2 | J_{l-1}] = ||J_{l-1}||_F^2, and the
+    # conditional variance of m_l = ||J_l||_F^2 / n is 2 tr(A^2) / n^3 with
+    # A = J_{l-1}^T J_{l-1}: relative variance 2 sum(s^4) / (n (sum s^2)^2) per layer,
+    # from the previous layer's singular values s (all 1 before the first layer).
+    width, depth = 256, 10
+    _, net, _ = ex._network("lecun_normal", "linear", width, depth, ex.N_SAMPLES, seed)
+    spectra = ex.jacobian_spectra(net, [np.ones((1, width))] * depth, range(1, depth + 1))
+    previous = [np.ones(width)] + [spectra[d][0] for d in range(1, depth)]
+    rel_var = sum(2 * np.sum(s**4) / (width * np.sum(s**2) ** 2) for s in previous)
+    ms = np.mean(spectra[depth] ** 2)
+    assert abs(ms - 1.0) < 5 * math.sqrt(rel_var)
+    assert ex.explorer_document("lecun_normal", "linear", width, depths=[depth], seed=seed)["jacobian"][str(depth)]["ms"] == ex._round(ms)
+
+
+def test_spectrum_summary_bins_and_quantiles():
+    sv = np.array([0.0, 1e-3, 1.0, 1.0, 1.2, 100.0])
+    s = ex.spectrum_summary(sv)
+    assert s["n"] == 6 and math.isclose(s["zero"], 1 / 6, rel_tol=1e-3)
+    assert s["q"][0] == 0.0 and s["q"][-1] == 100.0 and s["q"][3] == 1.0
+    assert s["lo"] == -3.0 and len(s["p"]) == 21 and math.isclose(sum(s["p"]), 5 / 6, abs_tol=1e-3)
+    # 1.2 has log10 0.079, in the bin centred on 0 with the two 1.0s.
+    assert s["p"][12] == 0.5
+    with pytest.raises(ValueError, match="sv"):
+        ex.spectrum_summary([-1.0])
 
 
 def test_histograms_sum_to_one_at_the_chosen_layers():

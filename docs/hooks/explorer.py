@@ -7,6 +7,8 @@
   runs on every core when the cache is cold.
 - ``on_page_markdown`` fills the explorer page's placeholders (``<!-- explorer:NAME -->``)
   with the form controls and the numbers the page quotes, taken from the same module.
+- ``on_post_page`` links the page's stylesheet and script into that page only, so the
+  other pages do not load them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import ast
 import hashlib
 import html
 import logging
+import math
 import multiprocessing
 import os
 import re
@@ -136,8 +139,16 @@ def _placeholders() -> dict:
         + "</form>"
     )
     grad = ", ".join(f"{e.grad_samples(w, e.N_SAMPLES)} at width {w}" for w in e.WIDTHS)
+    jac = ", ".join(
+        f"{e.jacobian_inputs(w, e.N_SAMPLES)} input{'s' if e.jacobian_inputs(w, e.N_SAMPLES) > 1 else ''} at width {w}"
+        for w in e.WIDTHS
+    )
     return {
         "controls": controls,
+        "jacobian-inputs": jac,
+        "min-jacobian-values": str(e.MIN_JACOBIAN_VALUES),
+        "jacobian-resolution": f"10<sup>{round(math.log10(e.JACOBIAN_RESOLUTION))}</sup>",
+        "jacobian-bin": f"{e.JACOBIAN_BIN:g}",
         "n-samples": str(e.N_SAMPLES),
         "grad-samples": grad,
         "min-grad-values": f"{e.MIN_GRAD_VALUES:,}",
@@ -159,3 +170,17 @@ def on_page_markdown(markdown, page, config, files):
         return values[name]
 
     return re.sub(r"<!-- explorer:([\w-]+) -->", lambda m: fill(m[1]), markdown)
+
+
+# The page's own stylesheet and script, relative to explorer/index.html.
+ASSETS_HEAD = '<link rel="stylesheet" href="explorer.css">'
+ASSETS_BODY = '<script src="../javascripts/explorer.js" defer></script>'
+
+
+def on_post_page(output, page, config):
+    if page.file.src_uri != PAGE:
+        return output
+    if "</head>" not in output or "</body>" not in output:
+        raise PluginError(f"{PAGE}: no </head> or </body> to link explorer.css and explorer.js into")
+    output = output.replace("</head>", ASSETS_HEAD + "</head>", 1)
+    return output.replace("</body>", ASSETS_BODY + "</body>", 1)

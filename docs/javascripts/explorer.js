@@ -148,11 +148,12 @@
       const svg = frame(cell, W, H, `Histogram of layer ${layer}'s activations, from ${fmt(h.lo)} to ${fmt(h.hi)}`);
       const top = Math.max(...h.p) || 1;
       const bw = (W - L - R) / h.p.length;
-      h.p.forEach((p, i) => {
+      // All bars in one path: one element per histogram.
+      const bars = h.p.map((p, i) => {
         const bh = (p / top) * (H - T - B);
-        el("rect", { x: (L + i * bw).toFixed(1), y: (H - B - bh).toFixed(1), width: Math.max(bw - 0.5, 0.5).toFixed(1),
-          height: bh.toFixed(1), class: "wi-explorer__bar" }, svg);
-      });
+        return bh > 0 ? `M${(L + i * bw).toFixed(1)} ${(H - B).toFixed(1)}v${(-bh).toFixed(1)}h${Math.max(bw - 0.5, 0.5).toFixed(1)}v${bh.toFixed(1)}z` : "";
+      }).join("");
+      if (bars) el("path", { d: bars, class: "wi-explorer__bar" }, svg);
       el("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, class: "wi-explorer__axis" }, svg);
       el("text", { x: W / 2, y: 15, "text-anchor": "middle", class: "wi-explorer__label" }, svg, `layer ${layer}`);
       el("text", { x: L, y: H - B + 16, "text-anchor": "start", class: "wi-explorer__tick" }, svg, fmt(h.lo));
@@ -175,18 +176,21 @@
     const x = (v) => L + ((v - x0 + dx / 2) / (x1 - x0 + dx)) * (W - L - R);
     const y = (v) => H - B - ((v - y0 + dy / 2) / (y1 - y0 + dy)) * (H - B - T);
     const svg = frame(box, W, H, "Order-to-chaos phase diagram of tanh networks");
-    const cells = el("g", {}, svg);
+    // One path per phase and shade (10 shades, stronger away from chi_1 = 1 on a log
+    // scale, clipped): a few elements instead of one per cell.
+    const shapes = new Map();
     phase.chi_1.forEach((row, j) => row.forEach((c, i) => {
-      // Colour by the phase; stronger away from chi_1 = 1 (log ratio, clipped).
-      const strength = Math.min(1, Math.abs(Math.log(c)) / 1.5);
-      el("rect", {
-        x: x(sw[i] - dx / 2).toFixed(1), y: y(sb[j] + dy / 2).toFixed(1),
-        width: (x(sw[i] + dx / 2) - x(sw[i] - dx / 2) + 0.3).toFixed(1),
-        height: (y(sb[j] - dy / 2) - y(sb[j] + dy / 2) + 0.3).toFixed(1),
-        class: c < 1 ? "wi-explorer__ordered" : "wi-explorer__chaotic",
-        "fill-opacity": (0.15 + 0.6 * strength).toFixed(2),
-      }, cells);
+      const level = Math.round(10 * Math.min(1, Math.abs(Math.log(c)) / 1.5));
+      const key = `${c < 1 ? "ordered" : "chaotic"} ${level}`;
+      const x1c = x(sw[i] - dx / 2), y1c = y(sb[j] + dy / 2);
+      const w = x(sw[i] + dx / 2) - x1c + 0.3, h = y(sb[j] - dy / 2) - y1c + 0.3;
+      shapes.set(key, (shapes.get(key) || "") + `M${x1c.toFixed(1)} ${y1c.toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}h${(-w).toFixed(1)}z`);
     }));
+    const cells = el("g", {}, svg);
+    for (const [key, d] of shapes) {
+      const [kind, level] = key.split(" ");
+      el("path", { d, class: `wi-explorer__${kind}`, "fill-opacity": (0.15 + 0.06 * Number(level)).toFixed(2) }, cells);
+    }
     el("polyline", { points: phase.critical.filter(([w, b]) => w <= x1 && b <= y1).map(([w, b]) => `${x(w).toFixed(1)},${y(b).toFixed(1)}`).join(" "),
       class: "wi-explorer__critical" }, svg);
     for (let t = 0.5; t <= x1 + 1e-9; t += 0.5) {
@@ -211,6 +215,70 @@
     caption.textContent = `The tanh order-to-chaos phase diagram (mean-field χ₁ < 1 ordered, > 1 chaotic; the line is χ₁ = 1). ` +
       `The chosen weights have σ_w = ${short(s)} and zero biases` +
       (inside ? "." : `, off the chart to the ${s < x0 ? "left" : "right"}; the marker sits at the edge.`);
+  }
+
+  // The Jacobian's spectrum at one depth: a histogram of log10 of the singular values
+  // (bins centred on multiples of the bin width), a separate bar for the zeros.
+  function jacobianChart(box, caption, doc, depth, bin) {
+    const s = doc.jacobian[String(depth)];
+    const W = 460, H = 220, L = 14, R = 14, T = 26, B = 40, Z = 44;
+    const svg = frame(box, W, H, `Histogram of the singular values of the Jacobian of ${depth} layer${depth > 1 ? "s" : ""}`);
+    const nb = s.p.length;
+    // Decades shown: the bins' span, widened to whole decades and to include 1 (10^0).
+    let lo = Math.floor(Math.min(0, nb ? s.lo - bin / 2 : -1));
+    let hi = Math.ceil(Math.max(0, nb ? s.lo + (nb - 0.5) * bin : 1));
+    if (hi - lo < 2) { lo -= 1; hi += 1; }
+    const x0 = L + (s.zero > 0 ? Z : 0);
+    const x = (v) => x0 + ((v - lo) / (hi - lo)) * (W - R - x0);
+    const top = Math.max(s.zero, ...s.p) || 1;
+    const h = (p) => (p / top) * (H - T - B);
+    const grid = el("g", { class: "wi-explorer__grid" }, svg);
+    const step = Math.max(1, Math.ceil((hi - lo) / 8));
+    for (let e = lo; e <= hi; e += step) {
+      el("line", { x1: x(e), x2: x(e), y1: T, y2: H - B }, grid);
+      el("text", { x: x(e), y: H - B + 16, "text-anchor": "middle", class: "wi-explorer__tick" }, svg, e === 0 ? "1" : `1e${e}`);
+    }
+    s.p.forEach((p, i) => {
+      if (p <= 0) return;
+      const c = s.lo + i * bin;
+      const bh = h(p);
+      el("rect", { x: x(c - bin / 2).toFixed(1), y: (H - B - bh).toFixed(1),
+        width: Math.max(x(c + bin / 2) - x(c - bin / 2) - 0.5, 0.8).toFixed(1), height: bh.toFixed(1),
+        class: "wi-explorer__bar" }, svg);
+    });
+    if (s.zero > 0) {
+      const bh = h(s.zero);
+      el("rect", { x: L, y: (H - B - bh).toFixed(1), width: Z - 12, height: bh.toFixed(1), class: "wi-explorer__bar wi-explorer__zero" }, svg);
+      el("text", { x: L + (Z - 12) / 2, y: H - B + 16, "text-anchor": "middle", class: "wi-explorer__tick" }, svg, "0");
+    }
+    el("line", { x1: x(0), x2: x(0), y1: T - 6, y2: H - B, class: "wi-explorer__critical" }, svg);
+    el("text", { x: x(0), y: T - 10, "text-anchor": "middle", class: "wi-explorer__label" }, svg, "σ = 1");
+    el("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, class: "wi-explorer__axis" }, svg);
+    el("text", { x: (x0 + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "wi-explorer__label" }, svg,
+      "singular value σ (log scale)");
+    caption.textContent = `Singular values of the input–output Jacobian of the ${depth} layer${depth > 1 ? "s" : ""}, ` +
+      `at ${doc.n_jacobian} input${doc.n_jacobian > 1 ? "s" : ""} (${s.n} values), as shares of all of them; ` +
+      "bars scaled to the tallest. The dashed line marks σ = 1, where a dynamically isometric network has them all.";
+  }
+
+  const QUANTILE_NAMES = ["smallest", "10 %", "25 %", "median", "75 %", "90 %", "largest"];
+
+  function jacobianTable(tbody, doc, depth) {
+    const s = doc.jacobian[String(depth)];
+    const rows = s.q.map((v, i) => [`${QUANTILE_NAMES[i]} singular value`, fmt(v)]);
+    rows.push(["mean squared singular value", fmt(s.ms)]);
+    rows.push(["share counted as zero", `${Number((100 * s.zero).toPrecision(4))} %`]);
+    rows.push(["singular values (inputs × width)", `${s.n} (${doc.n_jacobian} × ${doc.width})`]);
+    tbody.replaceChildren(...rows.map(([k, v]) => {
+      const tr = document.createElement("tr");
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = k;
+      const td = document.createElement("td");
+      td.textContent = v;
+      tr.append(th, td);
+      return tr;
+    }));
   }
 
   function table(tbody, doc, depth) {
@@ -265,16 +333,35 @@
       if (mine !== token) return;
       phase = ph;
       const depth = Number(s.depth);
-      const t0 = performance.now();
-      lineChart(root.querySelector("#explorer-std"), [{ values: doc.layers.slice(0, depth).map((r) => r[1]) }],
-        { layers: depth, title: "Standard deviation of the activations per layer", ylabel: "std of activations" });
-      lineChart(root.querySelector("#explorer-grad"), [{ values: doc.grad_std[String(depth)] }],
-        { layers: depth, title: "Standard deviation of the gradient per layer", ylabel: "grad std" });
-      histograms(root.querySelector("#explorer-hist"), doc, depth);
-      phaseDiagram(root.querySelector("#explorer-phase"), root.querySelector("#explorer-phase-caption"), doc);
-      table(root.querySelector("#explorer-table tbody"), doc, depth);
+      // The charts at the top and the table first, the rest in later tasks: no long
+      // task blocks input while the page draws. drawMs sums the drawing time itself.
+      const steps = [
+        () => {
+          lineChart(root.querySelector("#explorer-std"), [{ values: doc.layers.slice(0, depth).map((r) => r[1]) }],
+            { layers: depth, title: "Standard deviation of the activations per layer", ylabel: "std of activations" });
+          lineChart(root.querySelector("#explorer-grad"), [{ values: doc.grad_std[String(depth)] }],
+            { layers: depth, title: "Standard deviation of the gradient per layer", ylabel: "grad std" });
+          table(root.querySelector("#explorer-table tbody"), doc, depth);
+        },
+        () => histograms(root.querySelector("#explorer-hist"), doc, depth),
+        () => {
+          jacobianChart(root.querySelector("#explorer-jacobian"), root.querySelector("#explorer-jacobian-caption"), doc, depth, doc.jacobian_bin);
+          jacobianTable(root.querySelector("#explorer-jacobian-table tbody"), doc, depth);
+        },
+        () => phaseDiagram(root.querySelector("#explorer-phase"), root.querySelector("#explorer-phase-caption"), doc),
+      ];
+      let spent = 0;
+      for (const [i, step] of steps.entries()) {
+        if (i) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          if (mine !== token) return;
+        }
+        const t0 = performance.now();
+        step();
+        spent += performance.now() - t0;
+      }
       root.dataset.drawn = toHash(s);
-      root.dataset.drawMs = (performance.now() - t0).toFixed(1);
+      root.dataset.drawMs = spent.toFixed(1);
       status.textContent = `${s.scheme}, ${s.activation}, ${depth} layer${depth > 1 ? "s" : ""} of ${s.width} units. ` +
         `Gain ${short(doc.gain)}, σ_w = ${short(doc.sigma_w)}; gradients over ${doc.n_grad} samples.`;
     } catch (e) {

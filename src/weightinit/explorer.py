@@ -1,16 +1,19 @@
 """The numbers behind the interactive explorer page (docs/explorer/).
 
 `layer_stats` runs the seed notebook's experiment for one choice of scheme, activation,
-depth and width and returns per-layer statistics. `explorer_grid` runs it over every
-choice the page offers and returns the compact JSON documents the page fetches; the
-build writes them, the page only draws them.
+depth and width and returns per-layer statistics and the singular values of the
+network's input-output Jacobian. `explorer_files` runs it over every choice the page
+offers and returns the compact JSON documents the page fetches; the build writes them,
+the page only draws them.
 
 The network: ``X ~ N(0, 1)`` of shape ``(n_samples, width)``, then `depth` dense layers of
 `width` units with zero biases and the activation after each, built by `MLP.build` from
 one generator seeded with `seed` (inputs first, then each layer's weights in turn). A
 network of depth ``d`` is therefore the first ``d`` layers of a deeper one with the same
-seed, which `explorer_grid` uses to run the forward pass once per (scheme, activation,
-width) at the largest depth.
+seed, which `explorer_documents` uses to run the forward pass once per (scheme,
+activation, width) at the largest depth. Activations whose scheme draws the same weights
+(every activation for a scheme without a gain, and those of equal gain otherwise) share
+one network.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ SCHEMES = ("zeros", "normal-0.01", "normal-1", "lecun_normal", "glorot_normal", 
 ACTIVATIONS_SHOWN = ("linear", "tanh", "relu", "sigmoid", "selu", "gelu")
 """Activation choices of the explorer."""
 DEPTHS = (1, 2, 3, 5, 10, 20, 30, 50)
-"""Depth choices of the explorer; histograms are kept at these layers.
+"""Depth choices of the explorer; histograms and Jacobian spectra are kept at these layers.
 
 Each depth costs a backward pass through that many layers, so the choices are few.
 """
@@ -43,10 +46,41 @@ N_SAMPLES = 1000
 """Inputs in the forward pass, as in the seed notebook."""
 MIN_GRAD_VALUES = 50_000
 """Each gradient statistic covers at least this many values (samples times units)."""
+MIN_JACOBIAN_VALUES = 256
+"""Each Jacobian spectrum pools at least this many singular values (inputs times width)."""
+JACOBIAN_RESOLUTION = 1e-12
+"""Singular values below this share of their Jacobian's largest count as zero.
+
+The Jacobian is formed as an explicit float64 product, whose rounding errors are of the
+order of ``depth * 1e-16`` times its largest singular value; smaller singular values are
+not resolved (a test checks the resolved ones against the product taken in the other
+order).
+"""
+QUANTILES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0)
+"""Quantiles of the singular values kept per depth."""
 HIST_BINS = 40
+JACOBIAN_BIN = 0.25
+"""Width of a bin of the histogram of ``log10`` of the singular values, in decades."""
 SATURATION = 0.01
 """A value counts as saturated or dead where the slope is below this share of the largest."""
 SEED = 0
+
+
+def _scheme_params(scheme, activation):
+    """The registry name and parameters of one of the explorer's schemes, and the gain."""
+    check_choice("scheme", scheme, SCHEMES)
+    check_choice("activation", activation, ACTIVATIONS_SHOWN)
+    g = gain(activation) if activation in NONLINEARITIES else 1.0
+    name, params = {
+        "zeros": ("zeros", {}),
+        "normal-0.01": ("normal", {"std": 0.01}),
+        "normal-1": ("normal", {"std": 1.0}),
+        "lecun_normal": ("lecun_normal", {}),
+        "glorot_normal": ("glorot_normal", {"gain": g}),
+        "he_normal": ("variance_scaling", {"scale": g * g, "mode": "fan_in", "distribution": "normal"}),
+        "orthogonal": ("orthogonal", {"gain": g}),
+    }[scheme]
+    return name, params, (g if scheme in ("glorot_normal", "he_normal", "orthogonal") else 1.0)
 
 
 def scheme_init(scheme, activation):
@@ -81,23 +115,10 @@ def scheme_init(scheme, activation):
     >>> round(variance(500, 500) * 500, 6), round(g ** 2, 6)
     (2.0, 2.0)
     """
-    check_choice("scheme", scheme, SCHEMES)
-    check_choice("activation", activation, ACTIVATIONS_SHOWN)
-    g = gain(activation) if activation in NONLINEARITIES else 1.0
-    name, params = {
-        "zeros": ("zeros", {}),
-        "normal-0.01": ("normal", {"std": 0.01}),
-        "normal-1": ("normal", {"std": 1.0}),
-        "lecun_normal": ("lecun_normal", {}),
-        "glorot_normal": ("glorot_normal", {"gain": g}),
-        "he_normal": ("variance_scaling", {"scale": g * g, "mode": "fan_in", "distribution": "normal"}),
-        "orthogonal": ("orthogonal", {"gain": g}),
-    }[scheme]
+    name, params, g = _scheme_params(scheme, activation)
     record = _scheme(name)
     full = {**record.params, **params}
-    takes_gain = scheme in ("glorot_normal", "he_normal", "orthogonal")
-    return (partial(record.function, **params), lambda fi, fo: record.variance(fi, fo, **full),
-            g if takes_gain else 1.0)
+    return partial(record.function, **params), lambda fi, fo: record.variance(fi, fo, **full), g
 
 
 def max_slope(activation):
@@ -110,6 +131,52 @@ def max_slope(activation):
     """
     check_choice("activation", activation, sorted(ACTIVATIONS))
     return float(np.max(np.abs(ACTIVATIONS[activation][1](np.linspace(-10.0, 10.0, 20001)))))
+
+
+_GELU_C = np.sqrt(2.0 / np.pi)
+"""sqrt(2 / pi), as in `weightinit.nn`'s tanh form of gelu."""
+_BLOCK = 8192
+"""Elements per block in `phi_and_slope`: its temporaries stay in the CPU's cache."""
+
+
+def _phi_slope_block(activation, z):
+    if activation == "tanh":
+        a = np.tanh(z)
+        return a, 1.0 - a**2
+    if activation == "sigmoid":
+        a = 0.5 * (1.0 + np.tanh(0.5 * z))
+        return a, a * (1.0 - a)
+    if activation == "gelu":
+        t = np.tanh(_GELU_C * (z + 0.044715 * (z * z * z)))
+        slope = 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t**2) * _GELU_C * (1.0 + 3 * 0.044715 * z**2)
+        return 0.5 * z * (1.0 + t), slope
+    phi, dphi = ACTIVATIONS[activation]
+    return phi(z), dphi(z)
+
+
+def phi_and_slope(activation, z):
+    """``(phi(z), phi'(z))`` of one of `weightinit.nn.ACTIVATIONS`, sharing work.
+
+    The values equal ``ACTIVATIONS[activation]`` applied to `z` bit for bit (a test
+    checks it): the same elementwise formulas, with the slope reusing ``phi(z)`` or its
+    inner ``tanh`` where the formula allows, evaluated in blocks of `_BLOCK` elements so
+    that the many temporaries of a layer stay in cache.
+
+    Examples
+    --------
+    >>> a, s = phi_and_slope("tanh", np.array([0.0, 1.0]))
+    >>> a.round(4).tolist(), s.round(4).tolist()
+    ([0.0, 0.7616], [1.0, 0.42])
+    """
+    check_choice("activation", activation, sorted(ACTIVATIONS))
+    z = np.asarray(z, dtype=np.float64)
+    if activation not in ("tanh", "sigmoid", "gelu") or z.size <= _BLOCK:
+        return _phi_slope_block(activation, z)
+    flat = np.ascontiguousarray(z).reshape(-1)
+    a, slope = np.empty_like(flat), np.empty_like(flat)
+    for i in range(0, flat.size, _BLOCK):
+        a[i : i + _BLOCK], slope[i : i + _BLOCK] = _phi_slope_block(activation, flat[i : i + _BLOCK])
+    return a.reshape(z.shape), slope.reshape(z.shape)
 
 
 @dataclass
@@ -135,6 +202,11 @@ class LayerStats:
         Samples used for the gradients.
     sigma_w : float
         Weight scale ``sqrt(fan_in * Var(W))``, as in mean-field theory.
+    jacobian_sv : numpy.ndarray
+        Singular values of the input-output Jacobian ``d a_depth / d x`` at each of the
+        first `n_jacobian` inputs, shape ``(n_jacobian, width)``, largest first.
+    n_jacobian : int
+        Inputs at which the Jacobian is taken.
     """
 
     mean: np.ndarray
@@ -144,6 +216,8 @@ class LayerStats:
     histograms: dict
     n_grad: int
     sigma_w: float
+    jacobian_sv: np.ndarray
+    n_jacobian: int
 
 
 def grad_samples(width, n_samples=N_SAMPLES):
@@ -157,26 +231,47 @@ def grad_samples(width, n_samples=N_SAMPLES):
     return min(int(n_samples), math.ceil(MIN_GRAD_VALUES / int(width)))
 
 
-def _forward(scheme, activation, width, depth, n_samples, seed):
-    """One forward pass: per-layer statistics and what the backward pass needs."""
+def jacobian_inputs(width, n_samples=N_SAMPLES):
+    """Inputs the Jacobian spectra use: the fewest that give `MIN_JACOBIAN_VALUES` values.
+
+    Examples
+    --------
+    >>> [jacobian_inputs(w) for w in WIDTHS]
+    [4, 1, 1]
+    """
+    return min(int(n_samples), math.ceil(MIN_JACOBIAN_VALUES / int(width)))
+
+
+def _network(scheme, activation, width, depth, n_samples, seed):
+    """The inputs and the network of one choice, and its weight scale sigma_w."""
     init, variance, _ = scheme_init(scheme, activation)
     gen = np.random.default_rng(seed)
     # The same stream as experiments.activation_stats: inputs, then each layer's weights.
-    a = gen.standard_normal((n_samples, width))
+    x = gen.standard_normal((n_samples, width))
     net = MLP.build([width] * (depth + 1), activation, activation, init, rng=gen)
-    phi, dphi = ACTIVATIONS[activation]
+    return x, net, math.sqrt(width * variance(width, width))
+
+
+def _forward(x, net, activation, n_keep):
+    """One forward pass: per-layer statistics, and the slopes of the first n_keep samples."""
     threshold = SATURATION * max_slope(activation)
-    n_grad = grad_samples(width, n_samples)
     out = {"mean": [], "std": [], "saturated": [], "histograms": {}, "slopes": []}
+    a = x
     for number, layer in enumerate(net.layers, start=1):
-        z = a @ layer.W + layer.b
-        a = phi(z)
+        # Same values as MLP.forward's x @ W + b, without the passes that add nothing:
+        # the biases are zero here, and zero weights give zero pre-activations.
+        if layer.W.any():
+            z = a @ layer.W
+        else:
+            z = np.zeros((a.shape[0], layer.W.shape[1]))
+        if layer.b.any():
+            z += layer.b
+        a, slope = phi_and_slope(activation, z)
         out["mean"].append(a.mean())
         out["std"].append(a.std())
-        slope = dphi(z)
-        out["saturated"].append(np.mean(np.abs(slope) < threshold))
-        # The backward passes need phi'(z) of the first n_grad samples only.
-        out["slopes"].append(slope[:n_grad].copy())
+        out["saturated"].append(np.count_nonzero(np.abs(slope) < threshold) / slope.size)
+        # The backward passes and the Jacobian need phi'(z) of the first samples only.
+        out["slopes"].append(slope[:n_keep].copy())
         if number in DEPTHS:
             if activation in ("tanh", "sigmoid"):
                 lo, hi = (-1.0, 1.0) if activation == "tanh" else (0.0, 1.0)
@@ -186,8 +281,7 @@ def _forward(scheme, activation, width, depth, n_samples, seed):
                     lo, hi = lo - 1.0, hi + 1.0
             counts, edges = np.histogram(a, bins=HIST_BINS, range=(lo, hi))
             out["histograms"][number] = (edges, counts / a.size)
-    sigma_w = math.sqrt(width * variance(width, width))
-    return net, out, n_grad, sigma_w
+    return out
 
 
 def _grad_std(net, slopes, depth, seed):
@@ -203,8 +297,69 @@ def _grad_std(net, slopes, depth, seed):
     for i in reversed(range(depth)):
         stds[i] = grad.std()
         if i:
-            grad = (grad * slopes[i]) @ net.layers[i].W.T
+            weights = net.layers[i].W
+            grad = (grad * slopes[i]) @ weights.T if weights.any() else np.zeros((len(grad), weights.shape[0]))
     return stds
+
+
+def jacobian_spectra(net, slopes, depths):
+    """Singular values of the input-output Jacobians of the first layers of `net`.
+
+    At input ``x`` the Jacobian of the first ``d`` layers is ``D_d W_d^T ... D_1 W_1^T``
+    with ``D_l = diag(phi'(z_l))`` (weights stored ``(fan_in, fan_out)``). It is formed
+    as an explicit float64 product, one layer at a time, rescaled by its norm after each
+    layer so that it neither overflows nor underflows; singular values below
+    `JACOBIAN_RESOLUTION` times the largest of their Jacobian are set to 0.
+
+    Parameters
+    ----------
+    net : MLP
+        The network.
+    slopes : list of numpy.ndarray
+        ``phi'(z_l)`` of each layer at the inputs, shape ``(n_inputs, width_l)`` each.
+    depths : iterable of int
+        Depths at which to take the spectrum, each at most ``len(slopes)``.
+
+    Returns
+    -------
+    dict of int to numpy.ndarray
+        Depth -> singular values, shape ``(n_inputs, min(width_0, width_d))``.
+
+    Examples
+    --------
+    >>> from weightinit.nn import MLP
+    >>> net = MLP.build([4, 4, 4], "linear", "linear", "orthogonal", rng=0)
+    >>> sv = jacobian_spectra(net, [np.ones((1, 4))] * 2, [1, 2])
+    >>> bool(np.allclose(sv[2], 1.0))
+    True
+    """
+    depths = sorted({check_count("depths", d, low=1) for d in depths})
+    if depths[-1] > len(slopes) or depths[-1] > len(net.layers):
+        raise ValueError(f"depths must be at most {min(len(slopes), len(net.layers))}; got {depths[-1]}")
+    k = slopes[0].shape[0]
+    out = {}
+    jac = None
+    log_scale = np.zeros(k)
+    for number, (layer, slope) in enumerate(zip(net.layers, slopes), start=1):
+        if jac is None:
+            jac = layer.W[None, :, :] * slope[:, None, :]
+        elif not (layer.W.any() and jac.any()):
+            # A zero factor makes the product zero: no need to multiply.
+            jac = np.zeros((k, jac.shape[1], layer.W.shape[1]))
+        else:
+            n_in, n_mid = jac.shape[1:]
+            jac = (jac.reshape(k * n_in, n_mid) @ layer.W).reshape(k, n_in, -1) * slope[:, None, :]
+        norm = np.sqrt(np.einsum("kij,kij->k", jac, jac))
+        scale = np.where(norm > 0, norm, 1.0)
+        jac /= scale[:, None, None]
+        log_scale += np.log(scale)
+        if number in depths:
+            sv = np.linalg.svd(jac, compute_uv=False) if jac.any() else np.zeros((k, min(jac.shape[1:])))
+            sv[sv < JACOBIAN_RESOLUTION * sv[:, :1]] = 0.0
+            out[number] = sv * np.exp(log_scale)[:, None]
+        if number == depths[-1]:
+            break
+    return out
 
 
 def layer_stats(scheme, activation="tanh", depth=10, width=500, n_samples=N_SAMPLES,
@@ -214,7 +369,8 @@ def layer_stats(scheme, activation="tanh", depth=10, width=500, n_samples=N_SAMP
     ``X ~ N(0, 1)`` of shape ``(n_samples, width)`` goes through `depth` dense layers of
     `width` units with zero biases and `activation` after each; weights come from
     `scheme_init`. Gradient statistics use the first ``ceil(50000 / width)`` samples,
-    so each covers at least `MIN_GRAD_VALUES` values.
+    so each covers at least `MIN_GRAD_VALUES` values; the Jacobian's singular values are
+    taken at the first ``ceil(256 / width)`` inputs (see `jacobian_spectra`).
 
     Parameters
     ----------
@@ -238,18 +394,62 @@ def layer_stats(scheme, activation="tanh", depth=10, width=500, n_samples=N_SAMP
     Examples
     --------
     >>> stats = layer_stats("lecun_normal", "tanh", depth=3, width=64)
-    >>> stats.std.shape, stats.n_grad
-    ((3,), 782)
+    >>> stats.std.shape, stats.n_grad, stats.jacobian_sv.shape
+    ((3,), 782, (4, 64))
     """
     depth = check_count("depth", depth, low=1)
     width = check_count("width", width, low=1)
     n_samples = check_count("n_samples", n_samples, low=1)
-    net, fwd, n_grad, sigma_w = _forward(scheme, activation, width, depth, n_samples, seed)
+    x, net, sigma_w = _network(scheme, activation, width, depth, n_samples, seed)
+    n_grad, n_jac = grad_samples(width, n_samples), jacobian_inputs(width, n_samples)
+    fwd = _forward(x, net, activation, n_grad)
+    spectrum = jacobian_spectra(net, [s[:n_jac] for s in fwd["slopes"]], [depth])[depth]
     return LayerStats(
         np.array(fwd["mean"]), np.array(fwd["std"]),
         _grad_std(net, fwd["slopes"], depth, seed),
-        np.array(fwd["saturated"]), fwd["histograms"], n_grad, sigma_w,
+        np.array(fwd["saturated"]), fwd["histograms"], n_grad, sigma_w, spectrum, n_jac,
     )
+
+
+def spectrum_summary(sv) -> dict:
+    """A Jacobian spectrum in a few numbers, as the page stores it.
+
+    Parameters
+    ----------
+    sv : array_like
+        Singular values (any shape; pooled), >= 0.
+
+    Returns
+    -------
+    dict
+        ``n`` values; ``zero``, the share that is 0; ``q``, the `QUANTILES` of the
+        values; ``ms``, the mean squared singular value (``||J||_F^2 / width``
+        averaged over the inputs); and the histogram of ``log10`` of the positive
+        values in bins `JACOBIAN_BIN` wide centred on multiples of it: ``lo``, the
+        centre of the first bin, and ``p``, each bin's share of all ``n`` values.
+        Statistics have 4 significant digits.
+
+    Examples
+    --------
+    >>> s = spectrum_summary([1.0, 1.0, 0.0, 10.0])
+    >>> s["n"], s["zero"], s["q"][-1], s["ms"], s["lo"], s["p"]
+    (4, 0.25, 10.0, 25.5, 0.0, [0.5, 0.0, 0.0, 0.0, 0.25])
+    """
+    sv = np.asarray(sv, dtype=np.float64).ravel()
+    if sv.size == 0 or not np.all(sv >= 0):
+        raise ValueError("sv must hold at least one singular value, all >= 0")
+    positive = sv[sv > 0]
+    bins = np.rint(np.log10(positive) / JACOBIAN_BIN).astype(np.int64)
+    first = int(bins.min()) if bins.size else 0
+    counts = np.bincount(bins - first) if bins.size else np.zeros(0)
+    return {
+        "n": int(sv.size),
+        "zero": _round(np.mean(sv == 0)),
+        "q": [_round(v) for v in np.quantile(sv, QUANTILES)],
+        "ms": _round(np.mean(sv**2)),
+        "lo": first * JACOBIAN_BIN,
+        "p": [round(float(c) / sv.size, 4) for c in counts],
+    }
 
 
 # ------------------------------------------------------------------------ the page's data
@@ -278,14 +478,73 @@ def table_rows(stats: LayerStats) -> list:
     ]
 
 
+def explorer_documents(scheme, width, activations=ACTIVATIONS_SHOWN, depths=DEPTHS,
+                       n_samples=N_SAMPLES, seed=SEED) -> list:
+    """The data files of one scheme and width, one per activation (see `explorer_document`).
+
+    Activations whose weights are the same draw (the scheme takes no gain, or the gains
+    are equal) share one network, built once.
+
+    Examples
+    --------
+    >>> docs = explorer_documents("lecun_normal", 64, ["tanh", "relu"], depths=[2])
+    >>> [d["activation"] for d in docs], [len(d["layers"]) for d in docs]
+    (['tanh', 'relu'], [2, 2])
+    """
+    for a in activations:
+        check_choice("activation", a, ACTIVATIONS_SHOWN)
+    depths = sorted({check_count("depths", d, low=1) for d in depths})
+    width = check_count("width", width, low=1)
+    n_samples = check_count("n_samples", n_samples, low=1)
+    n_grad, n_jac = grad_samples(width, n_samples), jacobian_inputs(width, n_samples)
+    groups = {}
+    for a in activations:
+        name, params, _ = _scheme_params(scheme, a)
+        groups.setdefault(repr((name, sorted(params.items()))), []).append(a)
+    docs = {}
+    for members in groups.values():
+        x, net, sigma_w = _network(scheme, members[0], width, depths[-1], n_samples, seed)
+        for activation in members:
+            fwd = _forward(x, net, activation, n_grad)
+            spectra = jacobian_spectra(net, [s[:n_jac] for s in fwd["slopes"]], depths)
+            _, _, g = _scheme_params(scheme, activation)
+            docs[activation] = {
+                "scheme": scheme,
+                "activation": activation,
+                "width": width,
+                "gain": _round(g, 6),
+                "sigma_w": _round(sigma_w, 6),
+                "n_samples": n_samples,
+                "n_grad": n_grad,
+                "n_jacobian": n_jac,
+                "jacobian_bin": JACOBIAN_BIN,
+                "layers": [
+                    [_round(m), _round(s), round(100 * float(f), 2)]
+                    for m, s, f in zip(fwd["mean"], fwd["std"], fwd["saturated"])
+                ],
+                "grad_std": {
+                    str(d): [_round(v) for v in _grad_std(net, fwd["slopes"][:d], d, seed)]
+                    for d in depths
+                },
+                "histograms": {
+                    str(layer): {"lo": _round(edges[0], 6), "hi": _round(edges[-1], 6),
+                                 "p": [round(float(p), 4) for p in probs]}
+                    for layer, (edges, probs) in fwd["histograms"].items()
+                },
+                "jacobian": {str(d): spectrum_summary(sv) for d, sv in spectra.items()},
+            }
+    return [docs[a] for a in activations]
+
+
 def explorer_document(scheme, activation, width, depths=DEPTHS, n_samples=N_SAMPLES,
                       seed=SEED) -> dict:
     """The data file of one (scheme, activation, width): every depth of `depths`.
 
     The forward pass runs once at the largest depth; a network of depth ``d`` is its
     first ``d`` layers, so the forward columns of depth ``d`` are the first ``d`` rows.
-    The gradients depend on the depth and are computed for each one. The result equals
-    `layer_stats` run at each depth (a test checks it).
+    The gradients depend on the depth and are computed for each one; so is the
+    Jacobian's spectrum. The result equals `layer_stats` run at each depth (a test
+    checks it).
 
     Parameters
     ----------
@@ -302,41 +561,17 @@ def explorer_document(scheme, activation, width, depths=DEPTHS, n_samples=N_SAMP
     -------
     dict
         ``{"scheme", "activation", "width", "gain", "sigma_w", "n_samples", "n_grad",
-        "layers": [[mean, std, saturated %], ...], "grad_std": {depth: [...]},
-        "histograms": {layer: {"lo", "hi", "p"}}}``, JSON-ready.
+        "n_jacobian", "jacobian_bin", "layers": [[mean, std, saturated %], ...], "grad_std": {depth:
+        [...]}, "histograms": {layer: {"lo", "hi", "p"}}, "jacobian": {depth:
+        spectrum_summary}}``, JSON-ready.
 
     Examples
     --------
     >>> doc = explorer_document("lecun_normal", "tanh", 64, depths=[1, 3])
-    >>> len(doc["layers"]), sorted(doc["grad_std"])
-    (3, ['1', '3'])
+    >>> len(doc["layers"]), sorted(doc["grad_std"]), sorted(doc["jacobian"])
+    (3, ['1', '3'], ['1', '3'])
     """
-    depths = sorted({check_count("depths", d, low=1) for d in depths})
-    width = check_count("width", width, low=1)
-    net, fwd, n_grad, sigma_w = _forward(scheme, activation, width, depths[-1], n_samples, seed)
-    _, _, g = scheme_init(scheme, activation)
-    return {
-        "scheme": scheme,
-        "activation": activation,
-        "width": width,
-        "gain": _round(g, 6),
-        "sigma_w": _round(sigma_w, 6),
-        "n_samples": n_samples,
-        "n_grad": n_grad,
-        "layers": [
-            [_round(m), _round(s), round(100 * float(f), 2)]
-            for m, s, f in zip(fwd["mean"], fwd["std"], fwd["saturated"])
-        ],
-        "grad_std": {
-            str(d): [_round(v) for v in _grad_std(net, fwd["slopes"][:d], d, seed)]
-            for d in depths
-        },
-        "histograms": {
-            str(layer): {"lo": _round(edges[0], 6), "hi": _round(edges[-1], 6),
-                         "p": [round(float(p), 4) for p in probs]}
-            for layer, (edges, probs) in fwd["histograms"].items()
-        },
-    }
+    return explorer_documents(scheme, width, [activation], depths, n_samples, seed)[0]
 
 
 def document_rows(document: dict, depth) -> list:
@@ -381,6 +616,12 @@ def data_path(scheme, activation, width) -> str:
     return f"{scheme}/{activation}-{width}.json"
 
 
+def _cost(job):
+    """Rough relative cost of one (scheme, width) job, to hand out the largest first."""
+    scheme, width = job
+    return width**3 * (2 if scheme == "orthogonal" else 1) * (0 if scheme == "zeros" else 1) + width**2
+
+
 def explorer_files(jobs=None) -> dict:
     """Every data file the page fetches: path below ``data/`` -> JSON bytes.
 
@@ -388,7 +629,8 @@ def explorer_files(jobs=None) -> dict:
     ----------
     jobs : callable, optional
         ``jobs(function, list_of_argument_tuples) -> list of results``, to spread the
-        grid over processes; runs in order in this process if omitted.
+        grid over processes; runs in order in this process if omitted. The tuples come
+        largest job first, one per (scheme, width).
 
     Returns
     -------
@@ -396,14 +638,21 @@ def explorer_files(jobs=None) -> dict:
         One file per (scheme, activation, width), plus ``index.json`` (the choices)
         and ``phase.json`` (the tanh phase diagram).
     """
-    grid = [(s, a, w) for s in SCHEMES for a in ACTIVATIONS_SHOWN for w in WIDTHS]
-    documents = (jobs or (lambda f, args: [f(*x) for x in args]))(explorer_document, grid)
-    files = {data_path(*key): _dump(doc) for key, doc in zip(grid, documents)}
+    grid = sorted(((s, w) for s in SCHEMES for w in WIDTHS), key=_cost, reverse=True)
+    results = (jobs or (lambda f, args: [f(*x) for x in args]))(explorer_documents, grid)
+    files = {}
+    for (scheme, width), documents in zip(grid, results):
+        for doc in documents:
+            files[data_path(scheme, doc["activation"], width)] = _dump(doc)
+    files = dict(sorted(files.items()))
     files["phase.json"] = _dump(phase_document())
     files["index.json"] = _dump({
         "schemes": list(SCHEMES), "activations": list(ACTIVATIONS_SHOWN),
         "depths": list(DEPTHS), "widths": list(WIDTHS), "n_samples": N_SAMPLES,
-        "min_grad_values": MIN_GRAD_VALUES, "saturation": SATURATION, "seed": SEED,
+        "min_grad_values": MIN_GRAD_VALUES, "min_jacobian_values": MIN_JACOBIAN_VALUES,
+        "jacobian_resolution": JACOBIAN_RESOLUTION, "quantiles": list(QUANTILES),
+        "jacobian_bin": JACOBIAN_BIN,
+        "saturation": SATURATION, "seed": SEED,
     })
     return files
 
