@@ -1,10 +1,11 @@
 """MkDocs hook: the explorer page's data, computed by `weightinit.explorer` at build time.
 
-- ``on_files`` adds every file of `weightinit.explorer.explorer_files` as a generated
+- ``on_env`` adds every file of `weightinit.explorer.explorer_files` as a generated
   file under ``explorer/data/`` (nothing is written into docs/). The files are cached in
   ``.cache/explorer/<key>/``, the key being a hash of NumPy's version and the source of
-  ``explorer.py`` and of every library module it imports, directly or not; the grid
-  runs on every core when the cache is cold.
+  ``explorer.py`` and of every library module it imports, directly or not. When the
+  cache is cold, ``on_files`` starts the grid on every core and the pages build while
+  it runs.
 - ``on_page_markdown`` fills the explorer page's placeholders (``<!-- explorer:NAME -->``)
   with the form controls and the numbers the page quotes, taken from the same module.
 - ``on_post_page`` links the page's stylesheet and script into that page only, so the
@@ -70,24 +71,51 @@ def code_key() -> str:
     return h.hexdigest()[:16]
 
 
-def _compute() -> dict:
-    from weightinit import explorer
+class _Grid:
+    """The grid computed while the pages build: a pool of processes, one per core, fed
+    from a thread of this process; `result` waits for it.
 
-    workers = os.cpu_count() or 1
-    if workers < 2:
-        return explorer.explorer_files()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return explorer.explorer_files(lambda f, args: pool.starmap(f, args, chunksize=1))
+    The pool is forked here, in the main thread, before the feeding thread starts (a
+    fork from a process with other threads running could copy a held lock).
+    """
+
+    def __init__(self):
+        import threading
+
+        from weightinit import explorer
+
+        workers = os.cpu_count() or 1
+        self.pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+        jobs = (lambda f, args: self.pool.starmap(f, args, chunksize=1)) if self.pool else None
+        self.files, self.error = None, None
+
+        def run():
+            try:
+                self.files = explorer.explorer_files(jobs)
+            except BaseException as exc:  # noqa: BLE001 - raised in the build's thread by result()
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, name="explorer-grid", daemon=True)
+        self.thread.start()
+
+    def result(self) -> dict:
+        self.thread.join()
+        self.close()
+        if self.error is not None:
+            raise PluginError(f"the explorer's data failed: {self.error!r}") from self.error
+        return self.files
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
 
-def data_files() -> tuple[dict, bool]:
-    """The data files by path, from the cache or computed; and whether they were cached."""
-    folder = CACHE / code_key()
-    done = folder / ".complete"
-    if done.is_file():
-        names = done.read_text().split()
-        return {name: (folder / name).read_bytes() for name in names}, True
-    files = _compute()
+_BUILD: dict = {}
+
+
+def _store(folder: Path, files: dict) -> None:
     if CACHE.is_dir():
         for old in CACHE.iterdir():
             if old.is_dir() and old != folder:
@@ -96,21 +124,39 @@ def data_files() -> tuple[dict, bool]:
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    done.write_text("\n".join(sorted(files)))
-    return files, False
+    (folder / ".complete").write_text("\n".join(sorted(files)))
 
 
 def on_files(files, config):
-    start = time.perf_counter()
-    found, cached = data_files()
-    for name, data in sorted(found.items()):
-        files.append(File.generated(config, f"{DATA}/{name}", content=data))
+    _BUILD.clear()
+    folder = CACHE / code_key()
+    done = folder / ".complete"
+    _BUILD.update(folder=folder, start=time.perf_counter())
+    if not done.is_file():
+        # A cold cache: the grid runs alongside the pages; on_env adds its files.
+        _BUILD["grid"] = _Grid()
+    return files
+
+
+def on_env(env, config, files):
+    folder, grid = _BUILD["folder"], _BUILD.pop("grid", None)
+    if grid is not None:
+        _store(folder, grid.result())
+    names = (folder / ".complete").read_text().split()
+    for name in names:
+        files.append(File.generated(config, f"{DATA}/{name}", abs_src_path=str(folder / name)))
     log.info(
         "explorer: %d data files, %.0f kB, in %.2f s%s",
-        len(found), sum(map(len, found.values())) / 1000, time.perf_counter() - start,
-        " (cached)" if cached else "",
+        len(names), sum((folder / n).stat().st_size for n in names) / 1000, time.perf_counter() - _BUILD["start"],
+        " (cached)" if grid is None else ", alongside the pages",
     )
-    return files
+    return env
+
+
+def on_build_error(error, **kwargs):
+    grid = _BUILD.pop("grid", None)
+    if grid is not None:
+        grid.close()
 
 
 # ---------------------------------------------------------------------- the page
