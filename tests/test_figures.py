@@ -86,8 +86,8 @@ def test_library_does_not_import_figures():
 # reader sees it in the column: legends off the data, text large enough, nothing cut off.
 
 COLUMN_PX = 672
-"""Width of the content column of a 1280 px desktop page, in CSS pixels (measured in
-chromium on the built site); `MAX_WIDTH` inches at 96 px per inch fill it exactly."""
+"""Width a figure is shown at, at most, on a 1280 px desktop page, in CSS pixels: chromium
+measures the article at 688 px there; `MAX_WIDTH` inches at 96 px per inch are 672 px."""
 MIN_TEXT_PX = 10
 
 

@@ -148,10 +148,14 @@ def tidy(fig: Figure) -> Figure:
             if axis.get_scale() != "log":
                 continue
             base = axis.get_transform().base
+            lo, hi = sorted(axis.get_view_interval())
+            # Less than two decades would show one or two labels: label 1, 2 and 5 too.
+            narrow = base == 10 and lo > 0 and math.log10(hi / lo) < 2
             if isinstance(axis.get_major_locator(), LogLocator):
-                axis.set_major_locator(LogLocator(base=base, numticks=7))
+                axis.set_major_locator(LogLocator(base=base, subs=(1, 2, 5) if narrow else (1.0,), numticks=7))
             if isinstance(axis.get_major_formatter(), LogFormatter):
-                axis.set_major_formatter(FuncFormatter(lambda v, _pos, b=base: power_label(v, b)))
+                label = (lambda v, _pos: f"{v:g}") if narrow else (lambda v, _pos, b=base: power_label(v, b))
+                axis.set_major_formatter(FuncFormatter(label))
             axis.set_minor_locator(NullLocator())
     return fig
 

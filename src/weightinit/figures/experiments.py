@@ -133,7 +133,7 @@ def pitfall_training_curves() -> Figure:
 def pitfall_depth_he_glorot() -> Figure:
     """He et al. (2015) in miniature: a 30-layer ReLU MLP (width 32) on a three-arm spiral
     with He and Glorot normal: training loss, and activation std per layer at initialization."""
-    sweep = experiments.depth_sweep(steps=200, rng=0)
+    sweep = experiments.depth_sweep(steps=150, rng=0)
     fig, (loss, std) = figure(2, width=9.6, height=3.6)
     for color, (label, losses) in zip(COLORS, sweep.losses.items()):
         loss.plot(losses, color=color, lw=1.8, label=f"{label} (last loss {losses[-1]:.3g})")

@@ -181,7 +181,7 @@ def pitfall_gain_mismatch() -> Figure:
                   "gain √2 (he_normal)": gain("relu")}
     for color, (label, g) in zip(COLORS, tanh_gains.items()):
         v = experiments.gradient_stats(partial(variance_scaling, scale=g * g), "tanh",
-                                       widths=[256] * 30, n_samples=200, rng=0).backprop_grad_vars
+                                       widths=[256] * 30, n_samples=100, rng=0).backprop_grad_vars
         chi = float(experiments.chi_1(g, 0.0, "tanh"))
         tanh.semilogy(layers(v), v, "o-", ms=3, color=color, label=f"{label}: χ₁ = {chi:.3f}")
     tanh.set_title("tanh: Var of dLoss/dz, input side to output side", fontsize=10)
@@ -192,7 +192,7 @@ def pitfall_gain_mismatch() -> Figure:
                   "he_normal (gain √2)": gain("relu")}
     for color, (label, g) in zip(COLORS, selu_gains.items()):
         result = experiments.selu_fixed_point(partial(variance_scaling, scale=g * g), depth=30, width=256,
-                                              n_samples=200, input_mean=0.0, input_std=1.0, rng=0)
+                                              n_samples=100, input_mean=0.0, input_std=1.0, rng=0)
         selu.semilogy(layers(result.variances), result.variances, "o-", ms=3, color=color,
                       label=f"{label}: {result.variances[-1]:.2g}")
     selu.axhline(1.0, color="0.4", ls=":", lw=1)

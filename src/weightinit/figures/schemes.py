@@ -114,7 +114,7 @@ def lecun_width_independence() -> Figure:
     inits = {"fixed std 0.05": _fixed(0.05), "lecun_normal, Var = 1/fan_in": "lecun_normal"}
     for ax, (label, init) in zip(axes, inits.items()):
         for color, n in zip(COLORS, (64, 256, 1024)):
-            stds = experiments.activation_stats(init, "linear", widths=[n] * 10, n_samples=200, rng=0).stds
+            stds = experiments.activation_stats(init, "linear", widths=[n] * 10, n_samples=100, rng=0).stds
             ax.semilogy(np.arange(1, 11), stds, "o-", ms=3, color=color, label=f"width {n}")
         ax.axhline(1.0, color="0.4", ls=":", lw=1)
         ax.set_title(label)
@@ -133,7 +133,7 @@ def he_relu_depth() -> Figure:
     # On square layers Glorot's variance equals LeCun's: its dashed line lies on LeCun's.
     for color, name, ls in zip(COLORS, ("he_normal", "lecun_normal", "glorot_normal", "pytorch_default"),
                                ("-", "-", "--", "-")):
-        stds = experiments.activation_stats(name, "relu", widths=[256] * 30, n_samples=300, rng=0).stds
+        stds = experiments.activation_stats(name, "relu", widths=[256] * 30, n_samples=200, rng=0).stds
         ax.semilogy(np.arange(1, 31), stds, marker="o" if ls == "-" else None, ms=3, ls=ls, color=color,
                     label=f"{name} (layer 30: {stds[-1]:.2g})")
     ax.set_xlabel("ReLU layer")
@@ -240,7 +240,7 @@ def orthogonal_spectrum() -> Figure:
               "even kernel with the centre tap at k//2 shifts it by one pixel")
 def identity_dirac_copy() -> Figure:
     """Convolutions with "same" padding applied to a two-channel image; top row: channel 0
-    of each output, with the input's outline in white; bottom row: output minus input (red
+    of each output, with the input's outline in orange; bottom row: output minus input (red
     above, blue below). A
     3x3 Dirac kernel copies the image; a He-initialized one scrambles it. For an even 4x4
     kernel the centre tap at k // 2 (PyTorch's dirac_, weightinit's identity) shifts the
@@ -252,8 +252,8 @@ def identity_dirac_copy() -> Figure:
     x = outputs["input"][..., 0]
     for (top, bottom), (title, y) in zip(axes.T, outputs.items()):
         y = y[..., 0]
-        top.imshow(y, cmap="viridis", interpolation="nearest")
-        top.contour(x, levels=[0.5], colors="white", linewidths=1.0)
+        top.imshow(y, cmap="Greys", interpolation="nearest")
+        top.contour(x, levels=[0.5], colors=COLORS[1], linewidths=1.2)
         top.set_title(f"{title}\nmax |out - in| = {np.abs(y - x).max():.3g}", fontsize=8)
         bottom.imshow(y - x, cmap="RdBu_r", vmin=-1.5, vmax=1.5, interpolation="nearest")
         for ax in (top, bottom):
