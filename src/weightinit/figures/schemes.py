@@ -344,7 +344,7 @@ def selu_fixed_point_depth() -> Figure:
         "he_normal": "he_normal",
     }
     for color, (label, scheme) in zip(COLORS, runs.items()):
-        r = experiments.selu_fixed_point(scheme, depth=50, width=256, n_samples=200, rng=0)
+        r = experiments.selu_fixed_point(scheme, depth=50, width=128, n_samples=200, rng=0)
         layers = np.arange(1, len(r.means) + 1)
         left.plot(layers, r.means, color=color, lw=1.6, label=f"{label}: {r.means[-1]:.3f}")
         right.plot(layers, r.variances, color=color, lw=1.6, label=f"{label}: {r.variances[-1]:.3f}")
@@ -353,7 +353,7 @@ def selu_fixed_point_depth() -> Figure:
         ax.set_xlabel("layer")
         ax.set_ylabel(f"{name} of activations")
         legend_below(ax, title=f"{name} at layer 50")
-    left.set_title("inputs: mean 1, std 2; width 256", fontsize=10)
+    left.set_title("inputs: mean 1, std 2; width 128", fontsize=10)
     right.set_title("(0, 1) attracts only with Var(w) = 1/fan_in", fontsize=10)
     right.set_yscale("log")
     return fig
