@@ -9,14 +9,15 @@ global state leaks between them.
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import LogLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, LogFormatter, LogLocator, NullLocator
 
-__all__ = ["COLORS", "FIGURES", "MAX_WIDTH", "FigureSpec", "figure", "grid", "layers", "register", "tidy"]
+__all__ = ["COLORS", "FIGURES", "MAX_WIDTH", "FigureSpec", "figure", "grid", "layers", "legend_below", "legend_outside", "power_label", "register", "tidy"]
 
 COLORS = ("#3f51b5", "#e65100", "#2e7d32", "#ad1457", "#00838f", "#6d4c41")
 """The palette, in the order lines are drawn."""
@@ -112,13 +113,74 @@ def grid(width: float = 8.4, height: float = 7.0) -> tuple[Figure, np.ndarray]:
     return fig, axes
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def power_label(value: float, base: float = 10) -> str:
+    """A log-axis tick label in plain text: ``10⁻³``, ``2⁵``; ``1`` and ``10`` as themselves.
+
+    Plain Unicode superscripts instead of mathtext: parsing ``$10^{-3}$`` for every tick
+    was a fifth of the time to render the site's figures.
+
+    Examples
+    --------
+    >>> power_label(1e-3), power_label(32, base=2), power_label(10), power_label(0.5)
+    ('10⁻³', '2⁵', '10', '0.5')
+    """
+    if value <= 0:
+        return ""
+    exponent = math.log(value, base)
+    if abs(exponent - round(exponent)) > 1e-9:
+        return f"{value:g}"
+    exponent = round(exponent)
+    if exponent in (0, 1) and base == 10:
+        return f"{value:g}"
+    return f"{base:g}" + str(exponent).translate(_SUPERSCRIPT)
+
+
 def tidy(fig: Figure) -> Figure:
-    """Few, labelled ticks on log axes: minor ticks cost most of the render time."""
+    """Few, plain-text labelled ticks on log axes, no minor ticks.
+
+    The renderer applies it to every figure: minor ticks and mathtext tick labels cost
+    most of the time to draw a log axis."""
     for ax in fig.axes:
-        if ax.get_yscale() == "log":
-            ax.yaxis.set_major_locator(LogLocator(numticks=7))
-            ax.yaxis.set_minor_locator(NullLocator())
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() != "log":
+                continue
+            base = axis.get_transform().base
+            lo, hi = sorted(axis.get_view_interval())
+            # Less than two decades would show one or two labels: label 1, 2 and 5 too.
+            narrow = base == 10 and lo > 0 and math.log10(hi / lo) < 2
+            if isinstance(axis.get_major_locator(), LogLocator):
+                axis.set_major_locator(LogLocator(base=base, subs=(1, 2, 5) if narrow else (1.0,), numticks=7))
+            if isinstance(axis.get_major_formatter(), LogFormatter):
+                label = (lambda v, _pos: f"{v:g}") if narrow else (lambda v, _pos, b=base: power_label(v, b))
+                axis.set_major_formatter(FuncFormatter(label))
+            axis.set_minor_locator(NullLocator())
     return fig
+
+
+def legend_below(ax, ncols: int = 1, gap: float = 30.0, **kwargs):
+    """A frameless legend under the axes and its x label, where it cannot cover data.
+
+    `gap` is the distance in points from the bottom of the axes to the legend's top: the
+    height of the tick labels and the x label. Constrained layout makes room for it."""
+    from matplotlib.transforms import ScaledTranslation
+
+    offset = ScaledTranslation(0, -gap / 72, ax.figure.dpi_scale_trans)
+    kwargs.setdefault("fontsize", 8)
+    kwargs.setdefault("title_fontsize", kwargs["fontsize"])
+    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=ax.transAxes + offset,
+                     ncols=ncols, frameon=False, **kwargs)
+
+
+def legend_outside(fig: Figure, ax, where: str = "lower center", ncols: int = 1, **kwargs):
+    """One frameless legend for the whole figure, outside every axes (``loc="outside ..."``),
+    built from the handles of `ax`: for panels that share their entries."""
+    kwargs.setdefault("fontsize", 8)
+    kwargs.setdefault("title_fontsize", kwargs["fontsize"])
+    handles, labels = ax.get_legend_handles_labels()
+    return fig.legend(handles, labels, loc=f"outside {where}", ncols=ncols, frameon=False, **kwargs)
 
 
 def layers(values) -> np.ndarray:

@@ -39,7 +39,7 @@ def glorot_compromise() -> Figure:
     modes = {"1/fan_in (LeCun)": "fan_in", "1/fan_out": "fan_out", "2/(fan_in + fan_out) (Glorot)": "fan_avg"}
     fig, (fwd, bwd) = figure(2, width=8.4, height=3.4)
     for color, (label, mode) in zip(COLORS, modes.items()):
-        funnel = experiments.funnel_variances(mode, rng=0)
+        funnel = experiments.funnel_variances(mode, n_samples=200, rng=0)
         layers = np.arange(len(funnel.widths))
         fwd.semilogy(layers, funnel.forward, "o-", ms=3, color=color, label=label, base=2)
         bwd.semilogy(layers, funnel.backward, "o-", ms=3, color=color, label=label, base=2)
@@ -53,7 +53,7 @@ def glorot_compromise() -> Figure:
 
 @register(alt="Activation std through 50 tanh and ReLU layers for two gains each")
 def gain_depth() -> Figure:
-    """Activation std through 50 layers of 256 units: tanh with gain 1 and 5/3, ReLU with
+    """Activation std through 50 layers of 128 units: tanh with gain 1 and 5/3, ReLU with
     gain 1 and sqrt(2); weights N(0, gain^2 / fan_in)."""
     cases = {"tanh": (("1", 1.0), ("5/3", gain("tanh"))),
              "relu": (("1", 1.0), ("sqrt(2)", gain("relu")))}
@@ -61,7 +61,7 @@ def gain_depth() -> Figure:
     for ax, (activation, gains) in zip(axes, cases.items()):
         for color, (label, g) in zip(COLORS, gains):
             stds = experiments.activation_stats(partial(variance_scaling, scale=g * g), activation,
-                                                widths=[256] * 50, n_samples=200, rng=0).stds
+                                                widths=[128] * 50, n_samples=200, rng=0).stds
             ax.semilogy(np.arange(1, 51), stds, "-", color=color, label=f"gain {label} (layer 50: {stds[-1]:.2g})")
         ax.set_title(activation)
         ax.set_xlabel("layer")

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from .. import experiments
 from ..initializers import constant, variance_scaling
-from ._style import COLORS, figure, grid, layers, register, tidy
+from ._style import COLORS, figure, grid, layers, legend_below, legend_outside, register, tidy
 
 __all__ = [
     "constant_init_symmetry",
@@ -41,7 +41,7 @@ def constant_init_symmetry() -> Figure:
         ax.set_title(label)
         ax.set_xlabel("gradient step")
     axes[0].set_ylabel("incoming weight")
-    axes[0].legend(frameon=False, fontsize=7, loc="center right")
+    legend_outside(fig, axes[0], ncols=2)
     fig.suptitle("Two hidden units: equal starts stay equal (dashed lies on solid)", fontsize=11)
     return fig
 
@@ -51,7 +51,8 @@ def orthogonal_learning_time() -> Figure:
     """Steps for deep linear networks (width 16) to fit a linear map, against depth:
     orthogonal against scaled Gaussian weights (Saxe et al. 2013 in miniature)."""
     fig, (ax,) = figure(width=6.4, height=3.6)
-    result = experiments.learning_time({"orthogonal": "orthogonal", "Gaussian 1/fan_in": "lecun_normal"}, rng=0)
+    result = experiments.learning_time({"orthogonal": "orthogonal", "Gaussian 1/fan_in": "lecun_normal"},
+                                       max_steps=300, rng=0)
     for color, marker, (label, steps) in zip(COLORS, "os", result.steps.items()):
         reached = np.isfinite(steps)
         ax.plot(result.depths[reached], steps[reached], marker + "-", color=color, label=label)
@@ -124,7 +125,7 @@ def pitfall_training_curves() -> Figure:
     ax.set_xlabel("gradient step (full batch, momentum 0.9)")
     ax.set_ylabel("training loss (cross-entropy)")
     ax.set_title("Zeros never learn, tiny weights wait, He starts at once")
-    ax.legend(frameon=False, fontsize=8, loc="center right")
+    legend_below(ax)
     return tidy(fig)
 
 
@@ -132,7 +133,7 @@ def pitfall_training_curves() -> Figure:
 def pitfall_depth_he_glorot() -> Figure:
     """He et al. (2015) in miniature: a 30-layer ReLU MLP (width 32) on a three-arm spiral
     with He and Glorot normal: training loss, and activation std per layer at initialization."""
-    sweep = experiments.depth_sweep(rng=0)
+    sweep = experiments.depth_sweep(steps=150, rng=0)
     fig, (loss, std) = figure(2, width=9.6, height=3.6)
     for color, (label, losses) in zip(COLORS, sweep.losses.items()):
         loss.plot(losses, color=color, lw=1.8, label=f"{label} (last loss {losses[-1]:.3g})")
@@ -162,7 +163,7 @@ def pitfall_framework_defaults() -> Figure:
         "Keras Dense: glorot_uniform": "glorot_uniform",
         "he_normal": "he_normal",
     }
-    sweep = experiments.depth_sweep(trained, steps=200, rng=0)
+    sweep = experiments.depth_sweep(trained, steps=150, rng=0)
     stds = dict(sweep.stds)
     stds["Flax Dense: lecun_normal (truncated)"] = experiments.activation_stats(
         flax, "relu", widths=[32] * 30, n_samples=100, rng=0).stds

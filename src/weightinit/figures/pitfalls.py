@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from .. import experiments
 from ..initializers import gain, normal, variance_scaling
-from ._style import COLORS, figure, grid, layers, register, tidy
+from ._style import COLORS, figure, grid, layers, legend_below, register, tidy
 
 __all__ = [
     "pitfall_gain_mismatch",
@@ -39,7 +39,7 @@ def pitfall_vanishing_activations() -> Figure:
         stats = experiments.activation_stats(_TINY, act, widths=[256] * 10, n_samples=200, rng=0)
         left.semilogy(layers(stats.stds), stats.stds, "o-", ms=3, color=color,
                       label=f"{act} (layer 10: {stats.stds[-1]:.2g})")
-    left.set_title("0.01 * randn: the spread collapses")
+    left.set_title("0.01 * randn: the spread collapses", fontsize=10)
     left.set_xlabel("layer")
     left.set_ylabel("std of activations")
     left.legend(frameon=False, fontsize=8)
@@ -52,7 +52,7 @@ def pitfall_vanishing_activations() -> Figure:
             ls = layers(stds)
             right.semilogy(ls, stds[0] * 2.0 ** (-(ls - 1) / 2), ":", color="0.3", lw=1.2,
                            label="layer 1's std times 2^(-(L-1)/2)")
-    right.set_title("ReLU, variance 1/fan_in (LeCun = Glorot here)")
+    right.set_title("ReLU, Var(w) = 1/fan_in (= Glorot here)", fontsize=10)
     right.set_xlabel("ReLU layer L")
     right.legend(frameon=False, fontsize=8)
     return tidy(fig)
@@ -71,11 +71,11 @@ def pitfall_vanishing_gradients() -> Figure:
         for color, (label, scheme) in zip(COLORS, inits.items()):
             v = experiments.gradient_stats(scheme, act, widths=[256] * 5, n_samples=200, rng=0).backprop_grad_vars
             ax.semilogy(layers(v), v, "o-", ms=4, color=color,
-                        label=f"{label} (layer 1 / layer 5: {v[0] / v[-1]:.2g})")
-        ax.set_title(f"{act}: gradient variance, input side to output side", fontsize=10)
+                        label=f"{label}: {v[0] / v[-1]:.2g}")
+        ax.set_title(f"{act}: gradient variance per layer", fontsize=10)
         ax.set_xlabel("layer (1 = next to the input)")
         ax.set_xticks(range(1, 6))
-        ax.legend(frameon=False, fontsize=7)
+        legend_below(ax, title="layer 1 / layer 5")
     axes[0].set_ylabel("Var of dLoss/dz at the layer")
     return tidy(fig)
 
@@ -124,15 +124,15 @@ def pitfall_relu_explosion() -> Figure:
     fig, (fwd, bwd) = figure(2, width=9.6, height=3.6)
     for color, (label, scheme) in zip(COLORS, inits.items()):
         stds = experiments.activation_stats(scheme, "relu", widths=[256] * 10, n_samples=200, rng=0).stds
-        fwd.semilogy(layers(stds), stds, "o-", ms=3, color=color, label=f"{label} (layer 10: {stds[-1]:.2g})")
+        fwd.semilogy(layers(stds), stds, "o-", ms=3, color=color, label=f"{label}: {stds[-1]:.2g}")
         norms = experiments.gradient_stats(scheme, "relu", widths=[256] * 10, n_samples=200, rng=0).weight_grad_norms
         bwd.semilogy(layers(norms), norms, "o-", ms=3, color=color, label=label)
     fwd.set_title("ReLU: std of activations", fontsize=10)
     fwd.set_xlabel("layer")
-    fwd.legend(frameon=False, fontsize=8)
-    bwd.set_title("ReLU: norm of each layer's weight gradient", fontsize=10)
+    legend_below(fwd, title="std at layer 10")
+    bwd.set_title("ReLU: weight-gradient norm per layer", fontsize=10)
     bwd.set_xlabel("layer (1 = next to the input)")
-    bwd.legend(frameon=False, fontsize=8)
+    legend_below(bwd)
     return tidy(fig)
 
 
@@ -155,17 +155,17 @@ def pitfall_wrong_fan_depth() -> Figure:
         stds = experiments.conv_stack_stds(fan, c, dw, rng=0)
         ax.semilogy(layers(stds), stds, "o-", ms=3, color=COLORS[k % 2], label=f"{label}: {stds[-1]:.2g}")
     conv.set_title(f"3x3 conv, {c} -> {c} channels", fontsize=10)
-    depthwise.set_title(f"depthwise 3x3 conv, {c} channels, mode='fan_out'", fontsize=10)
+    depthwise.set_title(f"depthwise 3x3, {c} channels, fan_out", fontsize=10)
     widths = [2048 // 2**k for k in range(8)]
     for color, (label, (in_axis, out_axis)) in zip(COLORS, (("right, fan_in from the in axis", (-2, -1)),
                                                             ("layout mixed up: the out axis", (-1, -2)))):
         stds = experiments.layout_funnel_stds(in_axis, out_axis, widths=widths, n_samples=200, rng=0)
         dense.plot(layers(stds), stds, "o-", ms=3, color=color, label=f"{label}: {stds[-1]:.2g}")
     dense.set_title(f"dense ReLU funnel {widths[0]} -> {widths[-1]}, halving", fontsize=10)
-    for ax, where in ((conv, "upper left"), (depthwise, "lower left"), (dense, "upper left")):
+    for ax in (conv, depthwise, dense):
         ax.set_xlabel("layer")
         ax.set_ylabel("std of activations")
-        ax.legend(frameon=False, fontsize=8, loc=where, title="std at the last layer", title_fontsize=8)
+        legend_below(ax, title="std at the last layer")
     return tidy(fig)
 
 
@@ -181,7 +181,7 @@ def pitfall_gain_mismatch() -> Figure:
                   "gain √2 (he_normal)": gain("relu")}
     for color, (label, g) in zip(COLORS, tanh_gains.items()):
         v = experiments.gradient_stats(partial(variance_scaling, scale=g * g), "tanh",
-                                       widths=[256] * 30, n_samples=200, rng=0).backprop_grad_vars
+                                       widths=[256] * 30, n_samples=100, rng=0).backprop_grad_vars
         chi = float(experiments.chi_1(g, 0.0, "tanh"))
         tanh.semilogy(layers(v), v, "o-", ms=3, color=color, label=f"{label}: χ₁ = {chi:.3f}")
     tanh.set_title("tanh: Var of dLoss/dz, input side to output side", fontsize=10)
@@ -192,7 +192,7 @@ def pitfall_gain_mismatch() -> Figure:
                   "he_normal (gain √2)": gain("relu")}
     for color, (label, g) in zip(COLORS, selu_gains.items()):
         result = experiments.selu_fixed_point(partial(variance_scaling, scale=g * g), depth=30, width=256,
-                                              n_samples=200, input_mean=0.0, input_std=1.0, rng=0)
+                                              n_samples=100, input_mean=0.0, input_std=1.0, rng=0)
         selu.semilogy(layers(result.variances), result.variances, "o-", ms=3, color=color,
                       label=f"{label}: {result.variances[-1]:.2g}")
     selu.axhline(1.0, color="0.4", ls=":", lw=1)

@@ -11,11 +11,42 @@ import io
 import time
 import traceback
 
-__all__ = ["render_svg", "render_task"]
+__all__ = ["draw_figure", "render_svg", "render_task", "save_svg"]
+
+
+def draw_figure(name: str):
+    """The registered figure `name`, drawn and tidied (see `_style.tidy`), not yet saved.
+
+    Raises
+    ------
+    KeyError
+        If no figure of that name is registered.
+    """
+    from . import FIGURES
+    from ._style import tidy
+
+    if name not in FIGURES:
+        raise KeyError(f"no figure {name!r}; known: {', '.join(sorted(FIGURES))}")
+    return tidy(FIGURES[name].function())
+
+
+def save_svg(fig, name: str) -> bytes:
+    """SVG bytes of `fig`: fonts as paths, ids salted with `name`, no date.
+
+    The page is the figure's own size, never cropped or grown ("tight" would draw it a
+    second time and could make it wider than the column): constrained layout keeps
+    every artist inside, which the tests check.
+    """
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.hashsalt": f"weightinit-{name}", "svg.fonttype": "path"}):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
 
 
 def render_svg(name: str) -> bytes:
-    """SVG of the registered figure `name`: fonts as paths, fixed ids, no date.
+    """SVG of the registered figure `name`, the same bytes on every run.
 
     Raises
     ------
@@ -25,15 +56,7 @@ def render_svg(name: str) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
-    from . import FIGURES
-
-    if name not in FIGURES:
-        raise KeyError(f"no figure {name!r}; known: {', '.join(sorted(FIGURES))}")
-    with matplotlib.rc_context({"svg.hashsalt": f"weightinit-{name}", "svg.fonttype": "path"}):
-        fig = FIGURES[name].function()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    return buf.getvalue()
+    return save_svg(draw_figure(name), name)
 
 
 def render_task(name: str) -> tuple[str, bytes | None, str | None, float]:

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from .. import experiments
 from ..initializers import TRUNCATED_STD, he_normal, he_uniform, lecun_normal, normal, truncated_normal, variance_scaling
-from ._style import COLORS, MAX_WIDTH, figure, register
+from ._style import COLORS, MAX_WIDTH, figure, legend_below, legend_outside, register
 
 __all__ = [
     "bias_initial_loss",
@@ -59,8 +59,8 @@ def scheme_distributions() -> Figure:
         ax.axvline(k * std, color="0.4", ls=":", lw=1)
     ax.set_xlabel("weight value")
     ax.set_ylabel("density")
-    ax.set_title(f"Three distributions, one variance 2/fan_in (target std {std:.4f})")
-    ax.legend(frameon=False, fontsize=8)
+    ax.set_title(f"Three distributions, one variance 2/fan_in (target std {std:.4f})", fontsize=10)
+    legend_below(ax)
     return fig
 
 
@@ -78,7 +78,7 @@ def random_by_activation() -> Figure:
             ax.semilogy(np.arange(1, 11), stds, "o-", ms=3, color=color, label=label)
         ax.set_title(activation)
         ax.set_xlabel("layer")
-        ax.legend(frameon=False, fontsize=7)
+        legend_below(ax)
     axes[0].set_ylabel("std of activations")
     return fig
 
@@ -114,7 +114,7 @@ def lecun_width_independence() -> Figure:
     inits = {"fixed std 0.05": _fixed(0.05), "lecun_normal, Var = 1/fan_in": "lecun_normal"}
     for ax, (label, init) in zip(axes, inits.items()):
         for color, n in zip(COLORS, (64, 256, 1024)):
-            stds = experiments.activation_stats(init, "linear", widths=[n] * 10, n_samples=200, rng=0).stds
+            stds = experiments.activation_stats(init, "linear", widths=[n] * 10, n_samples=100, rng=0).stds
             ax.semilogy(np.arange(1, 11), stds, "o-", ms=3, color=color, label=f"width {n}")
         ax.axhline(1.0, color="0.4", ls=":", lw=1)
         ax.set_title(label)
@@ -133,7 +133,7 @@ def he_relu_depth() -> Figure:
     # On square layers Glorot's variance equals LeCun's: its dashed line lies on LeCun's.
     for color, name, ls in zip(COLORS, ("he_normal", "lecun_normal", "glorot_normal", "pytorch_default"),
                                ("-", "-", "--", "-")):
-        stds = experiments.activation_stats(name, "relu", widths=[256] * 30, n_samples=300, rng=0).stds
+        stds = experiments.activation_stats(name, "relu", widths=[256] * 30, n_samples=200, rng=0).stds
         ax.semilogy(np.arange(1, 31), stds, marker="o" if ls == "-" else None, ms=3, ls=ls, color=color,
                     label=f"{name} (layer 30: {stds[-1]:.2g})")
     ax.set_xlabel("ReLU layer")
@@ -214,42 +214,53 @@ def orthogonal_spectrum() -> Figure:
         for act, ls in (("linear", "-"), ("tanh", "--")):
             s = experiments.jacobian_spectrum({label: scheme}, depth=32, width=width, activation=act, rng=0)[label]
             left.semilogy(np.arange(1, width + 1), s, ls, color=color, lw=1.6,
-                          label=f"{label}, {act} (max/min {s[0] / s[-1]:.3g})")
+                          label=f"{label}, {act}: {s[0] / s[-1]:.3g}")
     left.set_xlabel("singular value index (largest first)")
     left.set_ylabel("singular value")
-    left.set_title("Jacobian spectrum at depth 32, width 128", fontsize=10)
-    left.legend(frameon=False, fontsize=7)
+    left.set_title("Jacobian spectrum, depth 32, width 128", fontsize=10)
+    legend_below(left, title="max/min singular value")
 
     depths = np.array([1, 2, 4, 8, 16, 32, 64])
     conditions = experiments.condition_by_depth(inits, depths=depths, width=64, rng=1)
     for color, (label, ratios) in zip(COLORS, conditions.items()):
-        right.loglog(depths, ratios, "o-", color=color, base=2, label=f"{label}, linear")
+        right.semilogy(depths, ratios, "o-", color=color, label=f"{label}, linear")
+    right.set_xscale("log", base=2)
     right.set_xlabel("depth (layers of width 64)")
     right.set_ylabel("largest / smallest singular value")
-    right.set_title("Condition number of the product of weights", fontsize=10)
-    right.legend(frameon=False, fontsize=8)
+    right.set_title("Condition number of the product", fontsize=10)
+    legend_below(right)
     return fig
 
 
 # -------------------------------------------------------------------------- identity
 
 
-@register(alt='A two-channel image through "same"-padded convolutions: Dirac kernels copy it, a He kernel '
-              "scrambles it, an even kernel with the centre tap at k//2 shifts it")
+@register(alt='A two-channel image through "same"-padded convolutions, with the input\'s outline drawn on each '
+              "output and the difference from the input below: Dirac kernels copy it, a He kernel scrambles it, an "
+              "even kernel with the centre tap at k//2 shifts it by one pixel")
 def identity_dirac_copy() -> Figure:
-    """Convolutions with "same" padding applied to a two-channel image. A 3x3 Dirac kernel
-    copies it; a He-initialized one scrambles it. For an even 4x4 kernel the centre tap at
-    k // 2 (PyTorch's dirac_, weightinit's identity) shifts the image by one pixel, the tap
-    at (k - 1) // 2 (JAX's delta_orthogonal) copies it."""
-    fig = Figure(figsize=(MAX_WIDTH, 2.6), layout="constrained")
-    axes = fig.subplots(1, 5)
+    """Convolutions with "same" padding applied to a two-channel image; top row: channel 0
+    of each output, with the input's outline in orange; bottom row: output minus input (red
+    above, blue below). A
+    3x3 Dirac kernel copies the image; a He-initialized one scrambles it. For an even 4x4
+    kernel the centre tap at k // 2 (PyTorch's dirac_, weightinit's identity) shifts the
+    image by one pixel, so its edges light up in the difference; the tap at (k - 1) // 2
+    (JAX's delta_orthogonal) copies it."""
+    fig = Figure(figsize=(MAX_WIDTH, 3.2), layout="constrained")
+    axes = fig.subplots(2, 5)
     outputs = experiments.identity_conv_outputs(rng=0)
-    x = outputs["input"]
-    for ax, (title, y) in zip(axes, outputs.items()):
-        ax.imshow(y[..., 0], cmap="viridis", interpolation="nearest")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(f"{title}\nmax |out - in| = {np.abs(y - x).max():.3g}", fontsize=8)
+    x = outputs["input"][..., 0]
+    for (top, bottom), (title, y) in zip(axes.T, outputs.items()):
+        y = y[..., 0]
+        top.imshow(y, cmap="Greys", interpolation="nearest")
+        top.contour(x, levels=[0.5], colors=COLORS[1], linewidths=1.2)
+        top.set_title(f"{title}\nmax |out - in| = {np.abs(y - x).max():.3g}", fontsize=8)
+        bottom.imshow(y - x, cmap="RdBu_r", vmin=-1.5, vmax=1.5, interpolation="nearest")
+        for ax in (top, bottom):
+            ax.set_xticks([])
+            ax.set_yticks([])
+    axes[0, 0].set_ylabel("output", fontsize=9)
+    axes[1, 0].set_ylabel("output - input", fontsize=9)
     return fig
 
 
@@ -282,10 +293,10 @@ def sparse_patterns() -> Figure:
     bins = np.arange(-0.5, fan_in * (1 - sparsity) * 2 + 1.5)
     for color, (label, mask) in zip(COLORS, {"weightinit.sparse": ours, "PyTorch sparse_": theirs}.items()):
         ax.hist(mask.sum(axis=0), bins=bins, color=color, histtype="step", lw=1.8, label=label)
-    ax.set_xlabel("nonzero incoming weights per output unit")
+    ax.set_xlabel("inputs per output unit")
     ax.set_ylabel("output units")
     ax.set_title(f"fan_in {fan_in}, sparsity {sparsity}", fontsize=9)
-    ax.legend(frameon=False, fontsize=8)
+    legend_below(ax)
     return fig
 
 
@@ -301,8 +312,8 @@ def lsuv_variances() -> Figure:
     widths = (256,) * 10
     layers = np.arange(1, len(widths) + 1)
     for ax, act in zip(axes, ("relu", "tanh")):
-        plain = experiments.orthogonal_preactivation_variances(widths, act, 500, rng=0)
-        result = experiments.lsuv(widths=widths, activation=act, n_samples=500, rng=0)
+        plain = experiments.orthogonal_preactivation_variances(widths, act, 200, rng=0)
+        result = experiments.lsuv(widths=widths, activation=act, n_samples=200, rng=0)
         before = np.array([v[0] for v in result.variances])
         after = np.array([v[-1] for v in result.variances])
         steps = [len(v) - 1 for v in result.variances]
@@ -313,7 +324,7 @@ def lsuv_variances() -> Figure:
         ax.set_xlabel("layer")
         ax.set_ylabel("variance of pre-activations")
         ax.set_title(f"{act}: rescalings per layer {min(steps)} to {max(steps)}", fontsize=10)
-        ax.legend(frameon=False, fontsize=8)
+    legend_outside(fig, axes[0], ncols=3)
     return fig
 
 
@@ -333,16 +344,16 @@ def selu_fixed_point_depth() -> Figure:
         "he_normal": "he_normal",
     }
     for color, (label, scheme) in zip(COLORS, runs.items()):
-        r = experiments.selu_fixed_point(scheme, depth=50, width=256, n_samples=500, rng=0)
+        r = experiments.selu_fixed_point(scheme, depth=50, width=128, n_samples=200, rng=0)
         layers = np.arange(1, len(r.means) + 1)
-        left.plot(layers, r.means, color=color, lw=1.6, label=f"{label} (last {r.means[-1]:.3f})")
-        right.plot(layers, r.variances, color=color, lw=1.6, label=f"{label} (last {r.variances[-1]:.3f})")
+        left.plot(layers, r.means, color=color, lw=1.6, label=f"{label}: {r.means[-1]:.3f}")
+        right.plot(layers, r.variances, color=color, lw=1.6, label=f"{label}: {r.variances[-1]:.3f}")
     for ax, target, name in ((left, 0.0, "mean"), (right, 1.0, "variance")):
         ax.axhline(target, color="0.3", ls=":", lw=1)
         ax.set_xlabel("layer")
         ax.set_ylabel(f"{name} of activations")
-        ax.legend(frameon=False, fontsize=8)
-    left.set_title("inputs: mean 1, std 2; width 256", fontsize=10)
+        legend_below(ax, title=f"{name} at layer 50")
+    left.set_title("inputs: mean 1, std 2; width 128", fontsize=10)
     right.set_title("(0, 1) attracts only with Var(w) = 1/fan_in", fontsize=10)
     right.set_yscale("log")
     return fig
@@ -351,29 +362,49 @@ def selu_fixed_point_depth() -> Figure:
 # -------------------------------------------------------------------------- residual
 
 
-@register(alt="Variance of the residual stream over 64 blocks: doubling per block when unscaled, bounded by e "
-              "with 1/sqrt(L) scaling, constant with a zero last layer")
+@register(alt="A residual stack of 64 blocks: on a log axis the unscaled stream's variance doubles at every "
+              "block; on a linear axis the branch scaled by 1/sqrt(L) grows it by 1 + 1/L per block and stays "
+              "below e, and a zero last layer keeps it at 1")
 def residual_variance_growth() -> Figure:
-    """Variance of the residual stream over 64 blocks x + F(x), F = W2 relu(W1 x) with
-    He / LeCun weights: unscaled, branch scaled by 1/sqrt(L), and Fixup's zero last layer."""
-    fig, (ax,) = figure(width=6.8, height=3.8)
+    """The residual stream's variance over 64 blocks x + F(x), F = W2 relu(W1 x), He / LeCun
+    weights, width 128, relative to the input's: unscaled, branch scaled by 1/sqrt(L), and
+    Fixup's zero last layer. Left, on a log axis: the unscaled stream doubles at every block.
+    Right, on a linear axis: the scaled stream follows (1 + 1/L)^l and stays below e; the
+    zero last layer keeps it at 1; the unscaled stream leaves the axis after one block."""
+    fig, (log, linear) = figure(2, width=7.0, height=3.9)
     blocks = 64
     runs = {
         "unscaled branch": {"branch_scale": 1.0},
         "branch x 1/sqrt(L)": {"branch_scale": 1 / math.sqrt(blocks)},
-        "last layer of branch zero (Fixup, zero-gamma)": {"branch_scale": 1.0, "zero_last": True},
+        "zero last layer (Fixup)": {"branch_scale": 1.0, "zero_last": True},
     }
     depth = np.arange(blocks + 1)
+    top = 3.6
     for color, (label, kw) in zip(COLORS, runs.items()):
-        v = experiments.residual_stack_variance(blocks, **kw, rng=0)
-        ax.semilogy(depth, v, color=color, lw=1.8, label=f"{label}: {v[-1]:.3g} at L = {blocks}")
-    ax.semilogy(depth, 2.0 ** depth, ":", color="0.4", lw=1, label="2^l")
-    ax.semilogy(depth, (1 + 1 / blocks) ** depth, ":", color="0.6", lw=1, label="(1 + 1/L)^l")
-    ax.set_ylim(0.5, 2.0 ** 70)
-    ax.set_xlabel("block l")
-    ax.set_ylabel("variance of the residual stream")
-    ax.set_title("A residual stack of L = 64 blocks at initialization", fontsize=10)
-    ax.legend(frameon=False, fontsize=8)
+        v = experiments.residual_stack_variance(blocks, **kw, width=128, rng=0)
+        v = v / v[0]
+        log.semilogy(depth, v, color=color, lw=1.8, label=f"{label}: {v[-1]:.3g}")
+        shown = v <= top
+        linear.plot(depth[shown], v[shown], color=color, lw=1.8, marker="o" if not shown.all() else None, ms=3)
+        if not shown.all():
+            linear.annotate(f"{label}:\noff the axis after block {depth[shown][-1]}",
+                            (depth[shown][-1], v[shown][-1]), (6, 0), textcoords="offset points", va="center",
+                            fontsize=8, color=color)
+    log.semilogy(depth, 2.0 ** depth, ":", color="0.3", lw=1)
+    log.annotate("2^l", (40, 2.0 ** 40), (-4, 4), textcoords="offset points", ha="right", fontsize=8, color="0.3")
+    log.set_ylim(0.3, 2.0 ** 70)
+    linear.plot(depth, (1 + 1 / blocks) ** depth, ":", color="0.3", lw=1)
+    linear.axhline(math.e, color="0.6", lw=0.8)
+    linear.annotate("e", (0, math.e), (2, 2), textcoords="offset points", va="bottom", fontsize=8, color="0.3")
+    linear.annotate("(1 + 1/L)^l", (blocks / 2, (1 + 1 / blocks) ** (blocks / 2)), (6, -8),
+                    textcoords="offset points", va="top", fontsize=8, color="0.3")
+    linear.set_ylim(0, top)
+    log.set_title("log axis: doubling per block", fontsize=10)
+    linear.set_title("linear axis: bounded, or constant", fontsize=10)
+    log.set_ylabel("Var(x_l) / Var(x_0)")
+    for ax in (log, linear):
+        ax.set_xlabel("block l")
+    legend_outside(fig, log, ncols=3, title=f"L = {blocks} blocks; variance after the last block")
     return fig
 
 
@@ -423,8 +454,8 @@ def embedding_scales() -> Figure:
     ax.barh(y + 0.2, rms, 0.4, color=COLORS[0], label="embedding")
     ax.barh(y - 0.2, scaled, 0.4, color=COLORS[1], label="embedding x sqrt(d_model)")
     for k, (a, b) in enumerate(zip(rms, scaled)):
-        ax.text(a * 1.1, k + 0.2, f"{a:.3g}", va="center", fontsize=7)
-        ax.text(b * 1.1, k - 0.2, f"{b:.3g}", va="center", fontsize=7)
+        ax.text(a * 1.1, k + 0.2, f"{a:.3g}", va="center", fontsize=8)
+        ax.text(b * 1.1, k - 0.2, f"{b:.3g}", va="center", fontsize=8)
     ax.axvline(s.positional_rms, color=COLORS[2], ls="--", label=f"sinusoidal positions ({s.positional_rms:.3g})")
     ax.set_xscale("log")
     ax.set_xlim(None, 200)
