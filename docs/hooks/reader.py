@@ -285,10 +285,86 @@ def on_post_page(output, page, config):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     # Material's search dialog has no accessible name.
-    return output.replace(
+    output = output.replace(
         '<div class="md-search" data-md-component="search" role="dialog">',
         '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">',
         1,
+    )
+    # Its share link is a button (the bundle fills in its href); a javascript: href
+    # is no link to crawl.
+    output = output.replace(
+        '<a href="javascript:void(0)" class="md-search__icon md-icon" title="Share"',
+        '<a href="javascript:void(0)" role="button" class="md-search__icon md-icon" title="Share"',
+        1,
+    )
+    return _fast_first_view(output, page)
+
+
+# ------------------------------------------------------------------ first view
+# What a phone pays before the page can be read (make lighthouse measures it).
+
+_BUNDLE = re.compile(r'<script src="(?P<src>[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
+_EXPLORER_ASSETS = re.compile(
+    r'\s*(<script src="[^"]*javascripts/explorer\.js"></script>|<link rel="stylesheet" href="[^"]*explorer/explorer\.css">)'
+)
+# Material's bundle mounts every component at once, forcing style and layout of the
+# whole page several times: 0.3 s of main thread on a desktop, over a second on a
+# phone, in one task, before anything else can run. Everything it adds answers the
+# reader (search, palette toggle, copy buttons, ToC tracking, back to top), and the
+# page reads without it: the palette and the open tab are restored by Material's
+# inline scripts, tables are wrapped here at build time, tabs work by CSS. So it
+# loads at the reader's first sign of activity, before the click it serves lands
+# (pointerdown and touchstart come before click), or at once when the URL asks for
+# a search (?q=, search.share) or a highlight (?h=).
+_LOADER = """<script>
+(function () {
+  var root = document.documentElement, events = ["pointerdown", "pointermove", "touchstart",
+    "keydown", "wheel", "scroll", "focusin"], loaded = false;
+  // Material's own CSS hides search until its bundle has run (.no-js); the loader
+  // stands in for it, and .wi-bundle marks when it has.
+  root.classList.remove("no-js");
+  root.classList.add("js");
+  function load() {
+    if (loaded) return;
+    loaded = true;
+    events.forEach(function (e) { removeEventListener(e, load, true); });
+    var s = document.createElement("script");
+    s.src = "%s";
+    s.onload = function () { root.classList.add("wi-bundle"); };
+    document.body.appendChild(s);
+  }
+  events.forEach(function (e) { addEventListener(e, load, {capture: true, passive: true}); });
+  if (/[?&](q|h)=/.test(location.search)) load();
+})();
+</script>"""
+
+
+def _fast_first_view(output: str, page) -> str:
+    match = _BUNDLE.search(output)
+    if match is None:
+        raise PluginError(f"{page.file.src_uri}: Material's bundle script tag not found; update _BUNDLE in reader.py")
+    output = output[: match.start()] + _LOADER % match["src"] + output[match.end() :]
+    # The explorer's script and stylesheet serve its page only.
+    if not page.file.src_uri.startswith("explorer/"):
+        output = _EXPLORER_ASSETS.sub("", output)
+    return _wrap_tables(output)
+
+
+_TABLE = re.compile(r"<table>(?P<body>.*?)</table>", re.S)
+
+
+def _wrap_tables(output: str) -> str:
+    """Material's wrapper around each plain table, written at build time.
+
+    Material's bundle wraps ``table:not([class])`` in a scrolling box when it runs; the
+    page needs the box before that, so a wide table scrolls inside it, never the page.
+    The bundle wraps again when it loads; extra.css makes the inner pair a no-op.
+    """
+    return _TABLE.sub(
+        lambda m: '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
+        + m["body"]
+        + "</table></div></div>",
+        output,
     )
 
 
