@@ -330,11 +330,39 @@ _LOADER = """<script>
     events.forEach(function (e) { removeEventListener(e, load, true); });
     var s = document.createElement("script");
     s.src = "%s";
-    s.onload = function () { root.classList.add("wi-bundle"); };
+    s.onload = function () {
+      root.classList.add("wi-bundle");
+      // Material mounts the page's components when its document$ emits, which it
+      // does on DOMContentLoaded; that has passed when the bundle comes late.
+      if (document.readyState !== "loading" && window.document$) window.document$.next(document);
+    };
     document.body.appendChild(s);
   }
   events.forEach(function (e) { addEventListener(e, load, {capture: true, passive: true}); });
   if (/[?&](q|h)=/.test(location.search)) load();
+  // The palette toggle shows as the bundle would show it (its labels start hidden),
+  // and a switch that lands before the bundle has run is applied and stored as
+  // Material stores it, so the bundle starts from the reader's choice.
+  var form = document.querySelector("form[data-md-component=palette]");
+  if (form) {
+    var inputs = Array.prototype.slice.call(form.querySelectorAll("input")),
+      stored = __md_get("__palette"), index = stored ? stored.index : inputs.findIndex(function (i) {
+        return matchMedia(i.getAttribute("data-md-color-media")).matches;
+      });
+    index = Math.max(0, Math.min(index, inputs.length - 1));
+    inputs.forEach(function (input, i) { input.nextElementSibling.hidden = i !== index; });
+  }
+  document.addEventListener("change", function (ev) {
+    var input = ev.target, form = input.form;
+    if (root.classList.contains("wi-bundle") || !form || form.getAttribute("data-md-component") !== "palette") return;
+    var inputs = Array.prototype.slice.call(form.querySelectorAll("input")), color = {};
+    ["media", "scheme", "primary", "accent"].forEach(function (key) {
+      color[key] = input.getAttribute("data-md-color-" + key);
+      document.body.setAttribute("data-md-color-" + key, color[key]);
+    });
+    inputs.forEach(function (other) { other.nextElementSibling.hidden = other !== input; });
+    __md_set("__palette", {index: inputs.indexOf(input), color: color});
+  });
 })();
 </script>"""
 
