@@ -274,8 +274,41 @@ def on_page_content(content, page, config, files):
         content = _notebook_alt_text(content, page)
         content = _notebook_downloads(content, page)
         content = _notebook_images(content, page)
+    content = _size_figures(content, files)
     _fix_toc(page.toc)
     return content
+
+
+_FIGURE_IMG = re.compile(r'<img (?P<attrs>[^>]*?)src="(?P<src>[^"]*figures/(?P<name>[\w-]+)\.svg)"(?P<rest>[^>]*)>')
+_SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"\s+height="(?P<h>[\d.]+)pt"')
+_SIZES: dict[str, tuple[int, int] | None] = {}
+
+
+def _svg_size(name: str, files) -> tuple[int, int] | None:
+    """A figure's size in CSS pixels (matplotlib writes points: 1 pt = 4/3 px)."""
+    if name not in _SIZES:
+        file = files.get_file_from_path(f"figures/{name}.svg")
+        match = _SVG_SIZE.search(file.content_string[:2000]) if file else None
+        _SIZES[name] = (round(float(match["w"]) * 4 / 3), round(float(match["h"]) * 4 / 3)) if match else None
+    return _SIZES[name]
+
+
+def _size_figures(content: str, files) -> str:
+    """Figures get their size, so the page keeps their place before they arrive, and
+    all but a page's first load as they near the viewport (the first may be the
+    largest thing on the first screen)."""
+    seen = 0
+
+    def fix(m):
+        nonlocal seen
+        seen += 1
+        size = _svg_size(m["name"], files)
+        if size is None or " width=" in f" {m['attrs']}{m['rest']}":
+            return m[0]
+        lazy = ' loading="lazy"' if seen > 1 else ""
+        return f'<img {m["attrs"]}src="{m["src"]}" width="{size[0]}" height="{size[1]}"{lazy} decoding="async"{m["rest"]}>'
+
+    return _FIGURE_IMG.sub(fix, content)
 
 
 def on_post_page(output, page, config):
@@ -340,34 +373,52 @@ _LOADER = """<script>
   }
   events.forEach(function (e) { addEventListener(e, load, {capture: true, passive: true}); });
   if (/[?&](q|h)=/.test(location.search)) load();
-  // The palette toggle shows as the bundle would show it (its labels start hidden),
+})();
+</script>"""
+
+
+_MATERIAL_PALETTE = re.compile(r'<script>var palette=__md_get\("__palette"\);.*?</script>')
+_PALETTE = """<script>
+(function () {
+%s})();
+</script>"""
+
+
+_PALETTE_JS = """  // The palette toggle shows as the bundle would show it (its labels start hidden),
   // and a switch that lands before the bundle has run is applied and stored as
   // Material stores it, so the bundle starts from the reader's choice.
+  var root = document.documentElement, keys = ["media", "scheme", "primary", "accent"];
   var form = document.querySelector("form[data-md-component=palette]");
-  if (form) {
-    var inputs = Array.prototype.slice.call(form.querySelectorAll("input")),
-      stored = __md_get("__palette"), index = stored ? stored.index : inputs.findIndex(function (i) {
-        return matchMedia(i.getAttribute("data-md-color-media")).matches;
-      });
-    index = Math.max(0, Math.min(index, inputs.length - 1));
-    inputs.forEach(function (input, i) { input.nextElementSibling.hidden = i !== index; });
-  }
+  if (!form) return;
+  var inputs = Array.prototype.slice.call(form.querySelectorAll("input")),
+    stored = __md_get("__palette"), index = stored ? stored.index : inputs.findIndex(function (i) {
+      return matchMedia(i.getAttribute("data-md-color-media")).matches;
+    });
+  index = Math.max(0, Math.min(index, inputs.length - 1));
+  inputs.forEach(function (input, i) { input.nextElementSibling.hidden = i !== index; });
+  // Without a stored choice the palette follows the system's, from the first paint
+  // (Material's inline script above applies a stored one).
+  if (!stored) keys.forEach(function (key) {
+    document.body.setAttribute("data-md-color-" + key, inputs[index].getAttribute("data-md-color-" + key));
+  });
   document.addEventListener("change", function (ev) {
-    var input = ev.target, form = input.form;
-    if (root.classList.contains("wi-bundle") || !form || form.getAttribute("data-md-component") !== "palette") return;
-    var inputs = Array.prototype.slice.call(form.querySelectorAll("input")), color = {};
-    ["media", "scheme", "primary", "accent"].forEach(function (key) {
+    var input = ev.target, color = {};
+    if (root.classList.contains("wi-bundle") || input.form !== form) return;
+    keys.forEach(function (key) {
       color[key] = input.getAttribute("data-md-color-" + key);
       document.body.setAttribute("data-md-color-" + key, color[key]);
     });
     inputs.forEach(function (other) { other.nextElementSibling.hidden = other !== input; });
     __md_set("__palette", {index: inputs.indexOf(input), color: color});
   });
-})();
-</script>"""
+"""
 
 
 def _fast_first_view(output: str, page) -> str:
+    palette = _MATERIAL_PALETTE.search(output)
+    if palette is None:
+        raise PluginError(f"{page.file.src_uri}: Material's inline palette script not found; update reader.py")
+    output = output[: palette.end()] + _PALETTE % _PALETTE_JS + output[palette.end() :]
     match = _BUNDLE.search(output)
     if match is None:
         raise PluginError(f"{page.file.src_uri}: Material's bundle script tag not found; update _BUNDLE in reader.py")
