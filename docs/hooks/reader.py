@@ -388,6 +388,13 @@ _PALETTE_JS = """  // The palette toggle shows as the bundle would show it (its 
   // and a switch that lands before the bundle has run is applied and stored as
   // Material stores it, so the bundle starts from the reader's choice.
   var root = document.documentElement, keys = ["media", "scheme", "primary", "accent"];
+  // Parts of a long page are laid out only near the viewport (extra.css); a jump to
+  // an anchor needs them all, or it lands off its mark.
+  function whole() { root.classList.add("wi-whole"); }
+  if (location.hash) whole();
+  document.addEventListener("click", function (ev) {
+    if (ev.target.closest && ev.target.closest("a[href*='#']")) whole();
+  }, true);
   var form = document.querySelector("form[data-md-component=palette]");
   if (!form) return;
   var inputs = Array.prototype.slice.call(form.querySelectorAll("input")),
