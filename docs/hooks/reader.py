@@ -248,6 +248,9 @@ def on_config(config):
 
 
 def on_files(files, config):
+    global _FILES
+    _FILES = files
+    _SIZES.clear()
     files.append(File.generated(config, MATH_FONT, abs_src_path=str(TEMML / "dist" / "Temml.woff2")))
     import jupytext
 
@@ -274,7 +277,6 @@ def on_page_content(content, page, config, files):
         content = _notebook_alt_text(content, page)
         content = _notebook_downloads(content, page)
         content = _notebook_images(content, page)
-    content = _size_figures(content, files)
     _fix_toc(page.toc)
     return content
 
@@ -282,6 +284,7 @@ def on_page_content(content, page, config, files):
 _FIGURE_IMG = re.compile(r'<img (?P<attrs>[^>]*?)src="(?P<src>[^"]*figures/(?P<name>[\w-]+)\.svg)"(?P<rest>[^>]*)>')
 _SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"\s+height="(?P<h>[\d.]+)pt"')
 _SIZES: dict[str, tuple[int, int] | None] = {}
+_FILES = None
 
 
 def _svg_size(name: str, files) -> tuple[int, int] | None:
@@ -330,6 +333,8 @@ def on_post_page(output, page, config):
         '<a href="javascript:void(0)" role="button" class="md-search__icon md-icon" title="Share"',
         1,
     )
+    # Figures are rendered while the pages build (build.py waits in on_env): sized here.
+    output = _size_figures(output, _FILES)
     return _fast_first_view(output, page)
 
 
