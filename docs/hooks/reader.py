@@ -14,6 +14,12 @@
   URLs, and each page links to its ``.ipynb`` (generated here with jupytext) and its
   ``.py`` source (copied by mkdocs-jupyter's ``include_source``).
 
+- **The first view.** Material's bundle loads at the reader's first interaction (the
+  page reads without it; see ``_LOADER``), the palette follows the system from the
+  first paint, tables are wrapped in their scrolling box at build time, figures carry
+  their size and load lazily after the first, and the explorer's assets stay on its
+  page. ``make lighthouse`` measures the result.
+
 This hook is listed after ``build.py`` in ``mkdocs.yml``, so its ``on_files`` sees the
 files that hook added.
 """
