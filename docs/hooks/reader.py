@@ -14,6 +14,12 @@
   URLs, and each page links to its ``.ipynb`` (generated here with jupytext) and its
   ``.py`` source (copied by mkdocs-jupyter's ``include_source``).
 
+- **The first view.** Material's bundle loads at the reader's first interaction (the
+  page reads without it; see ``_LOADER``), the palette follows the system from the
+  first paint, tables are wrapped in their scrolling box at build time, figures carry
+  their size and load lazily after the first, and the explorer's assets stay on its
+  page. ``make lighthouse`` measures the result.
+
 This hook is listed after ``build.py`` in ``mkdocs.yml``, so its ``on_files`` sees the
 files that hook added.
 """
@@ -248,6 +254,9 @@ def on_config(config):
 
 
 def on_files(files, config):
+    global _FILES
+    _FILES = files
+    _SIZES.clear()
     files.append(File.generated(config, MATH_FONT, abs_src_path=str(TEMML / "dist" / "Temml.woff2")))
     import jupytext
 
@@ -278,6 +287,39 @@ def on_page_content(content, page, config, files):
     return content
 
 
+_FIGURE_IMG = re.compile(r'<img (?P<attrs>[^>]*?)src="(?P<src>[^"]*figures/(?P<name>[\w-]+)\.svg)"(?P<rest>[^>]*)>')
+_SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"\s+height="(?P<h>[\d.]+)pt"')
+_SIZES: dict[str, tuple[int, int] | None] = {}
+_FILES = None
+
+
+def _svg_size(name: str, files) -> tuple[int, int] | None:
+    """A figure's size in CSS pixels (matplotlib writes points: 1 pt = 4/3 px)."""
+    if name not in _SIZES:
+        file = files.get_file_from_path(f"figures/{name}.svg")
+        match = _SVG_SIZE.search(file.content_string[:2000]) if file else None
+        _SIZES[name] = (round(float(match["w"]) * 4 / 3), round(float(match["h"]) * 4 / 3)) if match else None
+    return _SIZES[name]
+
+
+def _size_figures(content: str, files) -> str:
+    """Figures get their size, so the page keeps their place before they arrive, and
+    all but a page's first load as they near the viewport (the first may be the
+    largest thing on the first screen)."""
+    seen = 0
+
+    def fix(m):
+        nonlocal seen
+        seen += 1
+        size = _svg_size(m["name"], files)
+        if size is None or " width=" in f" {m['attrs']}{m['rest']}":
+            return m[0]
+        lazy = ' loading="lazy"' if seen > 1 else ""
+        return f'<img {m["attrs"]}src="{m["src"]}" width="{size[0]}" height="{size[1]}"{lazy} decoding="async"{m["rest"]}>'
+
+    return _FIGURE_IMG.sub(fix, content)
+
+
 def on_post_page(output, page, config):
     # Notebook figures go next to the page as PNG files (see _notebook_images).
     for name, data in page.meta.pop("_wi_images", {}).items():
@@ -285,11 +327,158 @@ def on_post_page(output, page, config):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     # Material's search dialog has no accessible name.
-    return output.replace(
+    output = output.replace(
         '<div class="md-search" data-md-component="search" role="dialog">',
         '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">',
         1,
     )
+    # Its share link is a button (the bundle fills in its href); a javascript: href
+    # is no link to crawl.
+    output = output.replace(
+        '<a href="javascript:void(0)" class="md-search__icon md-icon" title="Share"',
+        '<a href="javascript:void(0)" role="button" class="md-search__icon md-icon" title="Share"',
+        1,
+    )
+    # Figures are rendered while the pages build (build.py waits in on_env): sized here.
+    output = _size_figures(output, _FILES)
+    return _fast_first_view(output, page)
+
+
+# ------------------------------------------------------------------ first view
+# What a phone pays before the page can be read (make lighthouse measures it).
+
+_BUNDLE = re.compile(r'<script src="(?P<src>[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
+_EXPLORER_ASSETS = re.compile(
+    r'\s*(<script src="[^"]*javascripts/explorer\.js"></script>|<link rel="stylesheet" href="[^"]*explorer/explorer\.css">)'
+)
+# Material's bundle mounts every component at once, forcing style and layout of the
+# whole page several times: 0.3 s of main thread on a desktop, over a second on a
+# phone, in one task, before anything else can run. Everything it adds answers the
+# reader (search, palette toggle, copy buttons, ToC tracking, back to top), and the
+# page reads without it: the palette and the open tab are restored by Material's
+# inline scripts, tables are wrapped here at build time, tabs work by CSS. So it
+# loads at the reader's first sign of activity, before the click it serves lands
+# (pointerdown and touchstart come before click), or at once when the URL asks for
+# a search (?q=, search.share) or a highlight (?h=).
+_LOADER = """<script>
+(function () {
+  var root = document.documentElement, events = ["pointerdown", "pointermove", "touchstart",
+    "keydown", "wheel", "scroll", "focusin"], loaded = false;
+  // Material's own CSS hides search until its bundle has run (.no-js); the loader
+  // stands in for it, and .wi-bundle marks when it has.
+  root.classList.remove("no-js");
+  root.classList.add("js");
+  function load() {
+    if (loaded) return;
+    loaded = true;
+    events.forEach(function (e) { removeEventListener(e, load, true); });
+    var s = document.createElement("script");
+    s.src = "%s";
+    s.onload = function () {
+      root.classList.add("wi-bundle");
+      // Material mounts the page's components when its document$ emits, which it
+      // does on DOMContentLoaded; that has passed when the bundle comes late.
+      if (document.readyState !== "loading" && window.document$) window.document$.next(document);
+    };
+    document.body.appendChild(s);
+  }
+  events.forEach(function (e) { addEventListener(e, load, {capture: true, passive: true}); });
+  if (/[?&](q|h)=/.test(location.search)) load();
+})();
+</script>"""
+
+
+_MATERIAL_PALETTE = re.compile(r'<script>var palette=__md_get\("__palette"\);.*?</script>')
+_PALETTE = """<script>
+(function () {
+%s})();
+</script>"""
+
+
+_PALETTE_JS = """  // The palette toggle shows as the bundle would show it (its labels start hidden),
+  // and a switch that lands before the bundle has run is applied and stored as
+  // Material stores it, so the bundle starts from the reader's choice.
+  var root = document.documentElement, keys = ["media", "scheme", "primary", "accent"];
+  // Parts of a long page are laid out only near the viewport (extra.css); a jump to
+  // an anchor needs them all, or it lands off its mark.
+  function whole() { root.classList.add("wi-whole"); }
+  if (location.hash) whole();
+  document.addEventListener("click", function (ev) {
+    if (ev.target.closest && ev.target.closest("a[href*='#']")) whole();
+  }, true);
+  var form = document.querySelector("form[data-md-component=palette]");
+  if (!form) return;
+  var inputs = Array.prototype.slice.call(form.querySelectorAll("input")),
+    stored = __md_get("__palette"), index = stored ? stored.index : inputs.findIndex(function (i) {
+      return matchMedia(i.getAttribute("data-md-color-media")).matches;
+    });
+  index = Math.max(0, Math.min(index, inputs.length - 1));
+  inputs.forEach(function (input, i) { input.nextElementSibling.hidden = i !== index; });
+  // Without a stored choice the palette follows the system's, from the first paint
+  // (Material's inline script above applies a stored one).
+  if (!stored) keys.forEach(function (key) {
+    document.body.setAttribute("data-md-color-" + key, inputs[index].getAttribute("data-md-color-" + key));
+  });
+  document.addEventListener("change", function (ev) {
+    var input = ev.target, color = {};
+    if (root.classList.contains("wi-bundle") || input.form !== form) return;
+    keys.forEach(function (key) {
+      color[key] = input.getAttribute("data-md-color-" + key);
+      document.body.setAttribute("data-md-color-" + key, color[key]);
+    });
+    inputs.forEach(function (other) { other.nextElementSibling.hidden = other !== input; });
+    __md_set("__palette", {index: inputs.indexOf(input), color: color});
+  });
+"""
+
+
+def _fast_first_view(output: str, page) -> str:
+    palette = _MATERIAL_PALETTE.search(output)
+    if palette is None:
+        raise PluginError(f"{page.file.src_uri}: Material's inline palette script not found; update reader.py")
+    output = output[: palette.end()] + _PALETTE % _PALETTE_JS + output[palette.end() :]
+    match = _BUNDLE.search(output)
+    if match is None:
+        raise PluginError(f"{page.file.src_uri}: Material's bundle script tag not found; update _BUNDLE in reader.py")
+    output = output[: match.start()] + _LOADER % match["src"] + output[match.end() :]
+    # The explorer's script and stylesheet serve its page only.
+    if not page.file.src_uri.startswith("explorer/"):
+        output = _EXPLORER_ASSETS.sub("", output)
+    return _wrap_tables(output)
+
+
+_TABLE = re.compile(r"<table>(?P<body>.*?)</table>", re.S)
+
+
+def _wrap_tables(output: str) -> str:
+    """Material's wrapper around each plain table, written at build time.
+
+    Material's bundle wraps ``table:not([class])`` in a scrolling box when it runs; the
+    page needs the box before that, so a wide table scrolls inside it, never the page.
+    The bundle wraps again when it loads; extra.css makes the inner pair a no-op.
+    """
+    return _TABLE.sub(
+        lambda m: '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
+        + _squeeze_table(m["body"])
+        + "</table></div></div>",
+        output,
+    )
+
+
+_TABLE_GAP = re.compile(r">\s+<(?=/?(?:tr|td|th|thead|tbody)\b|/div>|div class=\"doc-md-description\")")
+
+
+def _squeeze_table(body: str) -> str:
+    """The whitespace mkdocstrings indents its tables with, which the browser ignores.
+
+    It is a third of the API page's text nodes; parsing them costs a phone time.
+    Only the space between a table's structural tags and at a cell's edges goes.
+    """
+    if "<pre" in body:
+        return body
+    body = _TABLE_GAP.sub("><", body)
+    body = re.sub(r"(<t[dh]>)\s+", r"\1", body)
+    return re.sub(r"\s+(</t[dh]>)", r"\1", body)
 
 
 # -------------------------------------------------------------------- notebooks
