@@ -17,8 +17,8 @@
 - **The first view.** Material's bundle loads at the reader's first interaction (the
   page reads without it; see ``_LOADER``), the palette follows the system from the
   first paint, tables are wrapped in their scrolling box at build time, figures carry
-  their size and load lazily after the first, and the explorer's assets stay on its
-  page. ``make lighthouse`` measures the result.
+  their size and load lazily after the first (the explorer hook links its page's own
+  assets into that page only). ``make lighthouse`` measures the result.
 
 This hook is listed after ``build.py`` in ``mkdocs.yml``, so its ``on_files`` sees the
 files that hook added.
@@ -348,9 +348,6 @@ def on_post_page(output, page, config):
 # What a phone pays before the page can be read (make lighthouse measures it).
 
 _BUNDLE = re.compile(r'<script src="(?P<src>[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
-_EXPLORER_ASSETS = re.compile(
-    r'\s*(<script src="[^"]*javascripts/explorer\.js"></script>|<link rel="stylesheet" href="[^"]*explorer/explorer\.css">)'
-)
 # Material's bundle mounts every component at once, forcing style and layout of the
 # whole page several times: 0.3 s of main thread on a desktop, over a second on a
 # phone, in one task, before anything else can run. Everything it adds answers the
@@ -441,9 +438,6 @@ def _fast_first_view(output: str, page) -> str:
     if match is None:
         raise PluginError(f"{page.file.src_uri}: Material's bundle script tag not found; update _BUNDLE in reader.py")
     output = output[: match.start()] + _LOADER % match["src"] + output[match.end() :]
-    # The explorer's script and stylesheet serve its page only.
-    if not page.file.src_uri.startswith("explorer/"):
-        output = _EXPLORER_ASSETS.sub("", output)
     return _wrap_tables(output)
 
 
