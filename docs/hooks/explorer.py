@@ -145,11 +145,12 @@ def on_env(env, config, files):
     names = (folder / ".complete").read_text().split()
     for name in names:
         files.append(File.generated(config, f"{DATA}/{name}", abs_src_path=str(folder / name)))
-    log.info(
-        "explorer: %d data files, %.0f kB, in %.2f s%s",
-        len(names), sum((folder / n).stat().st_size for n in names) / 1000, time.perf_counter() - _BUILD["start"],
-        " (cached)" if grid is None else ", alongside the pages",
-    )
+    size = sum((folder / n).stat().st_size for n in names) / 1000
+    if grid is None:
+        log.info("explorer: %d data files, %.0f kB (cached)", len(names), size)
+    else:
+        log.info("explorer: %d data files, %.0f kB, in %.2f s, alongside the pages", len(names), size,
+                 time.perf_counter() - _BUILD["start"])
     return env
 
 
