@@ -300,6 +300,12 @@ def computed_path(kind: str, name: str, keys: dict) -> Path:
     return CACHE / "computed" / f"{kind}.{name}-{keys[kind]}.md"
 
 
+def _computed_task(kind: str, name: str, keys: dict) -> dict:
+    """The build task that computes one table or value into its cache file."""
+    return {"id": f"{kind}.{name}", "kind": f"{PACKAGE}.{kind}s", "name": name,
+            "path": str(computed_path(kind, name, keys))}
+
+
 def _clean_old(path: Path, stem: str) -> None:
     """Remove other versions (other keys) of a cached file."""
     for old in path.parent.glob(f"{stem}-*{path.suffix}"):
@@ -314,12 +320,12 @@ def on_files(files, config):
     figure_paths = {name: CACHE / "figures" / f"{name}-{figure_key(spec, figures, sources)}.svg"
                     for name, spec in sorted(figures.items())}
     keys = {kind: computed_key(f"{PACKAGE}.{kind}s") for kind in COMPUTED}
-    tasks = []
     # Tables and values first, in the order the pages need them; figures after (on_env).
+    tasks = []
     for kind, name in _page_directives(files):
-        path = computed_path(kind, name, keys)
-        if cacheable(kind, name) and not path.is_file():
-            tasks.append({"id": f"{kind}.{name}", "kind": f"{PACKAGE}.{kind}s", "name": name, "path": str(path)})
+        task = _computed_task(kind, name, keys)
+        if cacheable(kind, name) and not Path(task["path"]).is_file():
+            tasks.append(task)
     todo = [name for name, path in figure_paths.items() if not path.is_file()]
     tasks += [{"id": f"figure.{name}", "kind": "figure", "name": name, "path": str(figure_paths[name])} for name in todo]
     for name, path in figure_paths.items():
@@ -340,27 +346,32 @@ def _worker_module():
     return module
 
 
-def _task_done(task_id: str, label: str) -> None:
-    """Wait for one task of the build (a single one runs here), log it, or stop the build."""
-    workers, single, logged = _BUILD.get("workers"), _BUILD.get("single"), _BUILD.setdefault("logged", set())
+def _task_done(task_id: str, label: str, task: dict | None = None) -> None:
+    """Wait for one task of the build, log it, or stop the build naming it.
+
+    A task the workers do not hold runs here, without a new process (fresh_library made
+    the imports current): the build's only task, or `task` if given.
+    """
+    workers, logged = _BUILD.get("workers"), _BUILD.setdefault("logged", set())
     if task_id in logged:
         return
     if workers is not None and task_id in workers.tasks:
         seconds, error = workers.wait(task_id)
-    elif single is not None and single["id"] == task_id:
-        # One task: here, without a new process (fresh_library made the imports current).
+    else:
+        single = _BUILD.get("single")
+        if single is not None and single["id"] == task_id:
+            task, _BUILD["single"] = single, None
+        if task is None:
+            return
         start, error = time.perf_counter(), None
         try:
             worker = _worker_module()
-            worker.write(Path(single["path"]), worker.compute(single["kind"], single["name"]))
+            worker.write(Path(task["path"]), worker.compute(task["kind"], task["name"]))
         except Exception:  # noqa: BLE001 - reported below with the task's name
             import traceback
 
             error = traceback.format_exc()
         seconds = time.perf_counter() - start
-        _BUILD["single"] = None
-    else:
-        return
     if error:
         raise PluginError(f"{label} failed:\n{error}")
     logged.add(task_id)
@@ -448,15 +459,10 @@ def computed_text(kind: str, name: str) -> str:
     if not cacheable(kind, name):
         return function()
     keys = _BUILD.get("keys") or {kind: computed_key(f"{PACKAGE}.{kind}s")}
-    path = computed_path(kind, name, keys)
-    _task_done(f"{kind}.{name}", f"{kind} {name}")
-    if not path.is_file():
-        # Not started by on_files (a page added since, or a directive in a snippet).
-        start = time.perf_counter()
-        text = function()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        log.info("%-39s %6.2f s", f"{kind} {name}", time.perf_counter() - start)
+    task = _computed_task(kind, name, keys)
+    path = Path(task["path"])
+    # Missing and not started by on_files (a directive in a snippet): computed here.
+    _task_done(task["id"], f"{kind} {name}", None if path.is_file() else task)
     _clean_old(path, f"{kind}.{name}")
     return path.read_text(encoding="utf-8")
 
