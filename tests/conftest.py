@@ -26,12 +26,18 @@ def hooks():
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
+def build_cache(tmp_path_factory):
+    """The cache folder of `built_site`'s build (empty before it)."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, build_cache):
     """Build with ``mkdocs build --strict`` and empty caches; return (site dir, build log)."""
     site = tmp_path_factory.mktemp("site")
     env = {
         **os.environ,
-        "WEIGHTINIT_CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
+        "WEIGHTINIT_CACHE_DIR": str(build_cache),
         "NO_MKDOCS_2_WARNING": "1",
     }
     run = subprocess.run(

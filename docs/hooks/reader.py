@@ -27,6 +27,7 @@ files that hook added.
 from __future__ import annotations
 
 import ast
+import hashlib
 import html
 import json
 import logging
@@ -264,6 +265,10 @@ def on_files(files, config):
         if file.src_uri.startswith(NOTEBOOKS) and file.src_uri.endswith(".py") and file.abs_src_path:
             stem = PurePosixPath(file.src_uri).stem
             notebook = jupytext.read(file.abs_src_path, fmt="py:percent")
+            # nbformat gives cells random ids; these depend on the cell, so that every
+            # build writes the same download.
+            for index, cell in enumerate(notebook.cells):
+                cell.id = hashlib.sha256(f"{index}\n{cell.source}".encode()).hexdigest()[:8]
             files.append(
                 File.generated(config, f"{NOTEBOOKS}{stem}/{stem}.ipynb", content=jupytext.writes(notebook, fmt="ipynb"))
             )

@@ -1,0 +1,255 @@
+"""MkDocs hook: each page converted and indexed once per version of what it is made of.
+
+``mkdocs serve`` rebuilds the whole site after every edit: every page's Markdown is
+converted to HTML again (the API page alone takes a second) and indexed again for
+search, though the edit changed one page. This hook keeps both results in
+``.cache/pages``:
+
+- **What ``Page.render`` produced**: the HTML, the table of contents, the title, the
+  anchors, the links to other pages' anchors, the messages logged while converting
+  (replayed, so a cached page's broken link still fails a strict build), and the
+  anchors registered with autorefs and with mkdocstrings' inventory. The key is the
+  page's Markdown after the other hooks ran (so the tables and values they put in
+  count), its URL, every file of the site and its URL, ``mkdocs.yml``, the versions of
+  the Markdown toolchain and, for a page with ``:::`` API blocks, every file of the
+  library and the griffe extension.
+- **The search entries** Material's search plugin made of the page, keyed on its final
+  HTML, URL, title, table of contents and front matter.
+- **The theme's compiled templates** (Jinja's bytecode cache, keyed on their source).
+
+Pages that include snippets (``--8<--``) are converted every time; notebooks have
+mkdocs-jupyter's own cache. A test builds the site cold and warm and finds every file
+the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+from mkdocs.plugins import event_priority
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+log = logging.getLogger("mkdocs.hooks.pagecache")
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = Path(os.environ.get("WEIGHTINIT_CACHE_DIR", ROOT / ".cache"))
+FOLDER = CACHE / "pages"
+# What turns a page's Markdown into HTML and search entries.
+TOOLCHAIN = ("mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-material", "mkdocs-autorefs",
+             "mkdocstrings", "mkdocstrings-python", "griffelib")
+API_BLOCK = re.compile(r"^:::\s", re.M)
+SNIPPET = "-8<-"
+# Front matter the search plugin reads.
+SEARCH_META = ("search", "tags", "title")
+_PAGE = "<page>"  # stands for the page itself in a recorded call
+
+_BUILD: dict = {}
+
+
+@cache
+def _toolchain() -> str:
+    return " ".join(f"{name}={metadata.version(name)}" for name in TOOLCHAIN)
+
+
+def _library_digest() -> str:
+    """Digest of what mkdocstrings reads for the API page: the library's files and the griffe extension."""
+    if "library" not in _BUILD:
+        h = hashlib.sha256()
+        paths = sorted((ROOT / "src" / "weightinit").rglob("*.py"))
+        for path in [*paths, Path(__file__).with_name("griffe_numpydoc.py")]:
+            h.update(f"\n# {path.relative_to(ROOT)}\n".encode())
+            h.update(path.read_bytes())
+        _BUILD["library"] = h.hexdigest()
+    return _BUILD["library"]
+
+
+@event_priority(-100)  # after the other hooks have added their files
+def on_files(files, config):
+    h = hashlib.sha256(_toolchain().encode())
+    h.update(Path(config.config_file_path).read_bytes())
+    for file in sorted(files, key=lambda f: f.src_uri):
+        h.update(f"\n{file.src_uri} {file.url}".encode())
+    _BUILD.clear()
+    _BUILD.update(base=h.hexdigest(), pages=0, hits=0, search=0, search_hits=0)
+    search = config.plugins.get("material/search")
+    if search is not None and getattr(search, "search_index", None) is not None:
+        index = search.search_index
+        index.add_entry_from_context = _cached_entries(index, index.add_entry_from_context)
+    return files
+
+
+@event_priority(-100)  # last: the page's Markdown is final
+def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri.endswith(".md") and _BUILD:
+        page.render = _cached_render.__get__(page, Page)  # for this page only
+    return markdown
+
+
+def on_env(env, config, files):
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_folder("templates")))
+    return env
+
+
+def on_post_build(config):
+    if _BUILD.get("pages"):
+        log.info("pages: %d of %d converted from the cache, %d of %d indexed from it", _BUILD["hits"],
+                 _BUILD["pages"], _BUILD["search_hits"], _BUILD["search"])
+
+
+def _folder(name: str) -> Path:
+    folder = FOLDER / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _entry_path(kind: str, page, key: str) -> Path:
+    stem = re.sub(r"[^\w.-]", "_", page.file.src_uri)
+    return _folder(kind) / f"{stem}-{key[:20]}.json"
+
+
+def _load(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _store(path: Path, data) -> None:
+    """Write atomically (a concurrent build never reads half a file); drop the page's older entries."""
+    try:
+        text = json.dumps(data)
+    except (TypeError, ValueError):
+        return  # something not JSON was recorded: this page is not cached
+    stem = path.name[: -len("-.json") - 20]
+    for old in path.parent.glob(f"{stem}-*.json"):
+        if old != path and len(old.name) == len(path.name):
+            old.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(tmp, path)
+
+
+# ------------------------------------------------------------------- Markdown to HTML
+
+
+def _render_key(page) -> str:
+    h = hashlib.sha256(f"{_BUILD['base']}\n{page.file.src_uri} {page.file.url}\n".encode())
+    if API_BLOCK.search(page.markdown):
+        h.update(_library_digest().encode())
+    h.update(page.markdown.encode())
+    return h.hexdigest()
+
+
+class _Capture(logging.Handler):
+    """Messages logged under ``mkdocs`` while a page converts."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.records: list = []
+
+    def emit(self, record):
+        self.records.append([record.name, record.levelno, record.getMessage()])
+
+
+def _recorder(target, name: str, page, calls: list):
+    """Record the calls of ``target.name`` (the page itself recorded as a marker)."""
+    original = getattr(target, name)
+
+    def record(*args, **kwargs):
+        calls.append([name, [_PAGE if arg is page else arg for arg in args], kwargs])
+        return original(*args, **kwargs)
+
+    setattr(target, name, record)
+
+
+def _registries(config) -> dict:
+    """Where conversion registers anchors: autorefs, and mkdocstrings' inventory."""
+    found = {}
+    autorefs = config.plugins.get("autorefs")
+    if autorefs is not None:
+        found["register_anchor"] = autorefs
+    mkdocstrings = config.plugins.get("mkdocstrings")
+    if mkdocstrings is not None and getattr(mkdocstrings, "_handlers", None) is not None:
+        found["register"] = mkdocstrings.handlers.inventory
+    return found
+
+
+def _toc_tokens(items) -> list:
+    return [{"name": item.title, "id": item.id, "level": item.level, "children": _toc_tokens(item.children)}
+            for item in items]
+
+
+def _cached_render(self: Page, config, files) -> None:
+    """``Page.render``, or its recorded result."""
+    if SNIPPET in self.markdown:
+        return Page.render(self, config, files)
+    _BUILD["pages"] += 1
+    path = _entry_path("html", self, _render_key(self))
+    registries = _registries(config)
+    data = _load(path) if path.is_file() else None
+    if data is not None:
+        _BUILD["hits"] += 1
+        self.content = data["content"]
+        self.toc = get_toc(data["toc"])
+        self._title_from_render = data["title"]
+        self.present_anchor_ids = set(data["anchors"])
+        if data["links"] is not None:
+            self.links_to_anchors = {files.get_file_from_path(uri): links for uri, links in data["links"].items()}
+        for name, level, message in data["log"]:
+            logging.getLogger(name).log(level, "%s", message)
+        for name, args, kwargs in data["calls"]:
+            getattr(registries[name], name)(*[self if arg == _PAGE else arg for arg in args], **kwargs)
+        return None
+    capture, calls = _Capture(), []
+    for name, target in registries.items():
+        _recorder(target, name, self, calls)
+    logging.getLogger("mkdocs").addHandler(capture)
+    try:
+        Page.render(self, config, files)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(capture)
+        for name, target in registries.items():
+            delattr(target, name)
+    links = None
+    if self.links_to_anchors is not None:
+        links = {file.src_uri: anchors for file, anchors in self.links_to_anchors.items()}
+    _store(path, {"content": self.content, "toc": _toc_tokens(self.toc.items), "title": self._title_from_render,
+                  "anchors": sorted(self.present_anchor_ids), "links": links, "log": capture.records,
+                  "calls": calls})
+    return None
+
+
+# ------------------------------------------------------------------------- search
+
+
+def _cached_entries(index, original):
+    """``SearchIndex.add_entry_from_context``, or the entries it made of the same page before."""
+
+    def add(page):
+        meta = {key: page.meta.get(key) for key in SEARCH_META}
+        h = hashlib.sha256(f"{_BUILD['base']}\n{page.url}\n{page.title}\n".encode())
+        h.update(json.dumps([meta, _toc_tokens(page.toc.items)], sort_keys=True, default=str).encode())
+        h.update(page.content.encode())
+        path = _entry_path("search", page, h.hexdigest())
+        _BUILD["search"] = _BUILD.get("search", 0) + 1
+        entries = _load(path) if path.is_file() else None
+        if entries is not None:
+            _BUILD["search_hits"] = _BUILD.get("search_hits", 0) + 1
+            index.entries.extend(entries)
+            return
+        before = len(index.entries)
+        original(page)
+        _store(path, index.entries[before:])
+
+    return add
