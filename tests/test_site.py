@@ -110,3 +110,16 @@ def test_notebooks_were_executed(built_site):
     html = (site / "notebooks" / "tanh_experiment" / "index.html").read_text()
     assert "jp-OutputArea-output" in html
     assert "Traceback" not in html
+
+
+def test_the_build_workers_execute_each_notebook_once(built_site):
+    """A cold build executes every notebook once, in a build worker, into mkdocs-jupyter's
+    cache; the page then reads it from there instead of executing it again."""
+    _, log = built_site
+    stems = sorted(p.stem for p in (ROOT / "docs" / "notebooks").glob("*.py"))
+    assert stems
+    for stem in stems:
+        runs = re.findall(rf"\bnotebook notebooks/{stem}\.py\s+\d+\.\d+ s(.*)$", log, re.M)
+        assert runs == [""], f"{stem}: {runs}"
+        assert re.search(rf"Cache hit: \S*/docs/notebooks/{stem}\.py$", log, re.M), stem
+    assert "Converting notebook" not in log

@@ -13,7 +13,10 @@
   a page waits for the tables it quotes, and ``on_env`` for the figures.
 - ``on_pre_page`` gives each notebook its own mkdocs-jupyter cache folder, keyed on the
   library modules the notebook imports, so a library edit re-executes only the
-  notebooks that use the edited code.
+  notebooks that use the edited code. A notebook missing from its cache is executed by
+  the same workers (``on_files`` lists it with the tables, in page order) into the file
+  mkdocs-jupyter would write: it runs while the pages before it build, and its page
+  waits for it here.
 - ``on_page_markdown`` replaces directives such as ``[[formula: he_normal]]`` with
   text taken from the ``SCHEMES`` registry, ``weightinit.tables`` or
   ``weightinit.values`` (numbers quoted in prose: ``[[value: name]]``), and
@@ -40,7 +43,7 @@ import sys
 import tempfile
 import time
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
 # Figure workers and notebook kernels inherit these: the figures' matrices are small,
 # and an OpenBLAS thread pool per process on a shared machine slows them tenfold.
@@ -285,15 +288,44 @@ class Workers:
 _BUILD: dict = {}
 
 
-def _page_directives(files) -> list[tuple[str, str]]:
-    """``(kind, name)`` of every table and value the pages quote, in the order they build."""
+def _page_needs(files, jupyter) -> list:
+    """What the pages wait for, in the order they build: ``(kind, name)`` of every table
+    and value they quote, and the File of every notebook mkdocs-jupyter executes."""
     found = {}
     for file in files.documentation_pages():
-        if file.abs_src_path and file.src_uri.endswith(".md"):
+        if not file.abs_src_path:
+            continue
+        if file.src_uri.endswith(".md"):
             for match in DIRECTIVE.finditer(Path(file.abs_src_path).read_text(encoding="utf-8")):
                 if match["kind"] in COMPUTED:
                     found.setdefault((match["kind"], match["arg"]), None)
+        elif jupyter is not None and jupyter.config["cache"] and jupyter.should_include(file):
+            found.setdefault(file, None)
     return list(found)
+
+
+def notebook_folder(path: Path) -> Path:
+    """mkdocs-jupyter's cache folder for one notebook: one per notebook and `notebook_key`."""
+    return CACHE / "mkdocs-jupyter" / path.stem / notebook_key(path)
+
+
+# mkdocs-jupyter's settings that shape a notebook's page (they are its cache key's too).
+_NOTEBOOK_OPTIONS = ("kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
+                     "remove_tag_config", "highlight_extra_classes", "include_requirejs", "custom_mathjax_url")
+
+
+def _notebook_task(file, jupyter) -> dict:
+    """The build task that executes one notebook into mkdocs-jupyter's cache, where its
+    page then finds it (mkdocs-jupyter 0.26: the file its ``on_pre_page`` would write)."""
+    from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
+
+    settings = jupyter.config
+    path = Path(file.abs_src_path)
+    execute = settings["execute"] and not any(PurePath(path).match(p) for p in settings["execute_ignore"] or [])
+    cache_path = _get_cache_path(notebook_folder(path), _compute_cache_key(str(path), settings, execute))
+    options = {"execute": execute, "toc_depth": settings["toc_depth"], **{k: settings[k] for k in _NOTEBOOK_OPTIONS}}
+    return {"id": f"notebook.{path.stem}", "kind": "notebook", "name": str(path), "path": str(cache_path),
+            "options": options}
 
 
 def computed_path(kind: str, name: str, keys: dict) -> Path:
@@ -320,12 +352,19 @@ def on_files(files, config):
     figure_paths = {name: CACHE / "figures" / f"{name}-{figure_key(spec, figures, sources)}.svg"
                     for name, spec in sorted(figures.items())}
     keys = {kind: computed_key(f"{PACKAGE}.{kind}s") for kind in COMPUTED}
-    # Tables and values first, in the order the pages need them; figures after (on_env).
-    tasks = []
-    for kind, name in _page_directives(files):
-        task = _computed_task(kind, name, keys)
-        if cacheable(kind, name) and not Path(task["path"]).is_file():
+    # Tables, values and notebooks first, in the order the pages need them; figures after (on_env).
+    tasks, notebooks = [], {}
+    for need in _page_needs(files, config.plugins.get("mkdocs-jupyter")):
+        if isinstance(need, tuple):
+            if not cacheable(*need):
+                continue
+            task = _computed_task(*need, keys)
+        else:
+            task = _notebook_task(need, config.plugins["mkdocs-jupyter"])
+        if not Path(task["path"]).is_file():
             tasks.append(task)
+            if task["kind"] == "notebook":
+                notebooks[need.src_uri] = task
     todo = [name for name, path in figure_paths.items() if not path.is_file()]
     tasks += [{"id": f"figure.{name}", "kind": "figure", "name": name, "path": str(figure_paths[name])} for name in todo]
     for name, path in figure_paths.items():
@@ -334,6 +373,7 @@ def on_files(files, config):
         # The file is read when the site is written, after on_env has waited for every render.
         files.append(File.generated(config, f"figures/{name}.svg", abs_src_path=str(path)))
     _BUILD.update(keys=keys, figures=figure_paths, todo=todo, start=time.perf_counter(), count=len(figures),
+                  notebooks=notebooks,
                   workers=Workers(tasks) if len(tasks) > 1 else None, single=tasks[0] if len(tasks) == 1 else None)
     return files
 
@@ -366,7 +406,7 @@ def _task_done(task_id: str, label: str, task: dict | None = None) -> None:
         start, error = time.perf_counter(), None
         try:
             worker = _worker_module()
-            worker.write(Path(task["path"]), worker.compute(task["kind"], task["name"]))
+            worker.write(Path(task["path"]), worker.compute(task["kind"], task["name"], task.get("options")))
         except Exception:  # noqa: BLE001 - reported below with the task's name
             import traceback
 
@@ -418,13 +458,19 @@ def on_pre_page(page, config, files):
     # mkdocs-jupyter keys its cache on the notebook's bytes only; one folder per notebook
     # and library key makes an edit re-execute exactly the notebooks that import it.
     path = Path(page.file.abs_src_path)
-    base = CACHE / "mkdocs-jupyter" / path.stem
-    folder = base / notebook_key(path)
-    for old in base.glob("*"):
+    folder = notebook_folder(path)
+    for old in folder.parent.glob("*"):
         if old.is_dir() and old != folder:
             shutil.rmtree(old, ignore_errors=True)
     jupyter.config["cache_dir"] = str(folder)
-    _NOTEBOOK_CACHED[page.file.src_uri] = any(folder.glob("*.json"))
+    task = _BUILD.get("notebooks", {}).get(page.file.src_uri)
+    if task is not None:
+        # Missing when on_files ran: a build worker executes it, or this process if it is
+        # the build's only task; either way it is logged now, and the page finds it cached.
+        _task_done(task["id"], f"notebook {page.file.src_uri}", task)
+        _NOTEBOOK_CACHED[page.file.src_uri] = None
+    else:
+        _NOTEBOOK_CACHED[page.file.src_uri] = any(folder.glob("*.json"))
     return page
 
 
@@ -507,10 +553,12 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html_text, page, config, files):
     notebook = page.file.src_uri.endswith(".py")
     if notebook:
-        # For notebooks, rendering is executing: log it like the figures.
+        # For notebooks, rendering is executing: log it like the figures (a build worker's
+        # run was logged when it was done).
         seconds = time.perf_counter() - page.meta.pop("_render_start")
-        cached = " (cached)" if _NOTEBOOK_CACHED.pop(page.file.src_uri, False) else ""
-        log.info("notebook %-30s %6.2f s%s", page.file.src_uri, seconds, cached)
+        cached = _NOTEBOOK_CACHED.pop(page.file.src_uri, False)
+        if cached is not None:
+            log.info("notebook %-30s %6.2f s%s", page.file.src_uri, seconds, " (cached)" if cached else "")
     return html_text
 
 

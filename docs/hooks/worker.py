@@ -1,12 +1,14 @@
-"""A build worker: ``python docs/hooks/worker.py TASKS.json`` computes figures, tables and values.
+"""A build worker: ``python docs/hooks/worker.py TASKS.json`` computes figures, tables, values, notebooks.
 
-The build hook (``build.py``) starts one worker per core when figures, tables or values
-are missing from its cache. Each worker is a new Python process that imports the library
+The build hook (``build.py``) starts one worker per core when figures, tables, values or
+executed notebooks are missing from its cache. Each worker is a new Python process that imports the library
 from ``src/`` as it is on disk (never a module a long-running ``mkdocs serve`` imported
 earlier). ``TASKS.json`` holds the folder the workers share and the list of tasks, each
-``{"id", "kind", "name", "path"}``:
+``{"id", "kind", "name", "path"}`` (and ``"options"`` for a notebook):
 
 - kind ``figure``: the registered figure `name`, rendered to SVG;
+- kind ``notebook``: the notebook at path `name` executed and converted as mkdocs-jupyter
+  does it (``options`` holds its settings), written as that plugin's cache entry;
 - kind ``weightinit.tables`` or ``weightinit.values``: the Markdown text ``name()`` returns.
 
 Every worker walks the same list and takes the next task nobody has claimed (claims are
@@ -42,13 +44,26 @@ def write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def compute(kind: str, name: str) -> bytes:
+def compute(kind: str, name: str, options: dict | None = None) -> bytes:
     """The bytes of one task's result."""
     if kind == "figure":
         from weightinit.figures.render import render_svg
 
         return render_svg(name)
+    if kind == "notebook":
+        return notebook(name, **(options or {}))
     return getattr(importlib.import_module(kind), name)().encode("utf-8")
+
+
+def notebook(path: str, toc_depth: int, **convert_options) -> bytes:
+    """mkdocs-jupyter's cache entry for the notebook at `path`: what its page renders
+    when the entry is missing (executed HTML, table of contents, title), computed here."""
+    from mkdocs_jupyter import convert
+    from mkdocs_jupyter.plugin import _get_nb_toc_tokens
+
+    body = convert.nb2html(path, **convert_options)
+    toc_tokens, title = _get_nb_toc_tokens(path, toc_depth)
+    return json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}).encode("utf-8")
 
 
 def main(spec_path: str) -> int:
@@ -61,7 +76,7 @@ def main(spec_path: str) -> int:
             continue
         start, error = time.perf_counter(), None
         try:
-            write(Path(task["path"]), compute(task["kind"], task["name"]))
+            write(Path(task["path"]), compute(task["kind"], task["name"], task.get("options")))
         except Exception:  # noqa: BLE001 - the build reports it with the task's name
             error = traceback.format_exc()
             failed = True
