@@ -1,14 +1,18 @@
 // TeX to MathML for the site build (docs/hooks/reader.py), with Temml from node_modules.
-// stdin: a JSON list of [tex, display]; stdout: a JSON list of {mathml} or {error}.
-import { readFileSync } from "node:fs";
+// One process serves the whole build: each line of stdin is a JSON list of [tex, display];
+// for each, one line of stdout is a JSON list of {mathml} or {error}.
+import { createInterface } from "node:readline";
 import temml from "temml";
 
-const items = JSON.parse(readFileSync(0, "utf8"));
-const out = items.map(([tex, display]) => {
-  try {
-    return { mathml: temml.renderToString(tex, { displayMode: display, throwOnError: true }) };
-  } catch (err) {
-    return { error: String(err.message || err) };
-  }
-});
-process.stdout.write(JSON.stringify(out));
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of lines) {
+  if (!line.trim()) continue;
+  const out = JSON.parse(line).map(([tex, display]) => {
+    try {
+      return { mathml: temml.renderToString(tex, { displayMode: display, throwOnError: true }) };
+    } catch (err) {
+      return { error: String(err.message || err) };
+    }
+  });
+  process.stdout.write(JSON.stringify(out) + "\n");
+}
