@@ -30,6 +30,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -152,14 +153,17 @@ def _render_key(page) -> str:
 
 
 class _Capture(logging.Handler):
-    """Messages logged under ``mkdocs`` while a page converts."""
+    """Messages logged under ``mkdocs`` by this thread while a page converts (not those
+    of a thread working alongside, such as the explorer's)."""
 
     def __init__(self):
         super().__init__(logging.INFO)
+        self.thread = threading.get_ident()
         self.records: list = []
 
     def emit(self, record):
-        self.records.append([record.name, record.levelno, record.getMessage()])
+        if record.thread == self.thread:
+            self.records.append([record.name, record.levelno, record.getMessage()])
 
 
 def _recorder(target, name: str, page, calls: list):
