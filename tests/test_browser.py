@@ -110,6 +110,16 @@ LAYOUT = """() => {
     downloads: [...document.querySelectorAll(".wi-notebook-links a")].map((a) => a.href),
     figureScale: [...document.querySelectorAll('article img[src*="figures/"]')]
       .map((i) => ({src: i.src.split("/").pop(), natural: i.naturalWidth, shown: box(i).width})),
+    // Headings whose permalink (shown on hover) sits on a line below the heading's text.
+    loneHeaderlinks: [...document.querySelectorAll("article :is(h1, h2, h3, h4, h5, h6)")].filter((h) => {
+      const link = h.querySelector(".headerlink");
+      if (!link || link.getClientRects().length === 0) return false;
+      const text = document.createRange();
+      text.setStart(h, 0);
+      text.setEndBefore(link);
+      const lines = [...text.getClientRects()].filter((r) => r.width > 0);
+      return lines.length > 0 && box(link).top >= Math.max(...lines.map((r) => r.bottom)) - 1;
+    }).map((h) => h.textContent.slice(0, 60)),
   };
 }"""
 
@@ -133,7 +143,8 @@ def contexts(browser):
 
 @pytest.mark.parametrize("path", _pages())
 def test_page_reads_on_a_phone_and_a_desktop_in_both_palettes(contexts, server, path):
-    """Display math visible, no sideways scroll, real alt text, names kept whole, notebooks fit."""
+    """Display math visible, no sideways scroll, real alt text, names kept whole, headings
+    without a blank line for their permalink, notebooks fit."""
     problems = []
     for (width, scheme), context in contexts.items():
         page = context.new_page()
@@ -153,6 +164,8 @@ def test_page_reads_on_a_phone_and_a_desktop_in_both_palettes(contexts, server, 
             problems.append(f"{where}: images without real alt text: {got['noAlt'][:3]}")
         if got["wrappedCode"]:
             problems.append(f"{where}: inline code broken across lines in tables: {got['wrappedCode'][:5]}")
+        if got["loneHeaderlinks"]:
+            problems.append(f"{where}: a heading's permalink takes a line of its own: {got['loneHeaderlinks'][:3]}")
         if width == 1280:
             unloaded = [f["src"] for f in got["figureScale"] if not f["natural"]]
             shrunk = [f for f in got["figureScale"] if f["natural"] and f["shown"] < 0.9 * f["natural"]]

@@ -330,7 +330,16 @@ def on_page_content(content, page, config, files):
         content = _notebook_downloads(content, page)
         content = _notebook_images(content, page)
     _fix_toc(page.toc)
-    return content
+    return _glue_headerlinks(content)
+
+
+# A heading's last word and its permalink: at 390 px a heading that just fills its lines
+# would otherwise push the (invisible until hovered) pilcrow onto a blank line of its own.
+_HEADING_END = re.compile(r'(?<=[\s>])(?P<word>[^\s<>]+)(?P<link><a class="headerlink"[^>]*>[^<]*</a>)(?=\s*</h[1-6]>)')
+
+
+def _glue_headerlinks(content: str) -> str:
+    return _HEADING_END.sub(r'<span class="wi-nowrap">\g<word>\g<link></span>', content)
 
 
 _FIGURE_IMG = re.compile(r'<img (?P<attrs>[^>]*?)src="(?P<src>[^"]*figures/(?P<name>[\w-]+)\.svg)"(?P<rest>[^>]*)>')
