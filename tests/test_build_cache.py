@@ -229,3 +229,32 @@ def test_notebook_keys_follow_the_library_modules_they_import(tmp_path):
     hooks.clear_caches()  # as each build does
     assert hooks.notebook_key(uses_experiments) != keys[uses_experiments]
     assert hooks.notebook_key(uses_values) == keys[uses_values]
+
+
+NOTEBOOKS_YML = MKDOCS_YML + """\
+plugins:
+  - mkdocs-jupyter:
+      include: ["notebooks/*.py"]
+      ignore: ["*.md"]
+      execute: true
+      allow_errors: false
+"""
+
+
+def test_a_failing_notebook_stops_the_build_and_names_it(tmp_path):
+    """Notebooks run in the build workers; a cell's error comes back with the notebook's name."""
+    root = _copy_project(tmp_path)
+    (root / "mkdocs.yml").write_text(NOTEBOOKS_YML)
+    notebooks = root / "docs" / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "good.py").write_text("# %%\nprint(1 + 1)\n")
+    (notebooks / "bad.py").write_text('# %%\nraise RuntimeError("boom in the notebook")\n')
+    env = {**os.environ, "WEIGHTINIT_CACHE_DIR": str(root / ".cache"), "NO_MKDOCS_2_WARNING": "1",
+           "PYTHONPATH": str(root / "src")}
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, env=env,
+                         capture_output=True, text=True)
+    assert run.returncode != 0
+    assert "notebook notebooks/bad.py failed" in run.stderr, run.stderr[-3000:]
+    assert "boom in the notebook" in run.stderr
+    # The page did not execute it a second time: the worker's run was the only one.
+    assert "Converting notebook" not in run.stderr
