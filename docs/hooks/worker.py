@@ -1,10 +1,11 @@
-"""A build worker: ``python docs/hooks/worker.py TASKS.json`` computes figures, tables, values, notebooks.
+"""A build worker: ``python docs/hooks/worker.py TASKS.json`` computes what the build lacks.
 
 The build hook (``build.py``) starts one worker per core when figures, tables, values or
-executed notebooks are missing from its cache. Each worker is a new Python process that imports the library
-from ``src/`` as it is on disk (never a module a long-running ``mkdocs serve`` imported
-earlier). ``TASKS.json`` holds the folder the workers share and the list of tasks, each
-``{"id", "kind", "name", "path"}`` (and ``"options"`` for a notebook):
+executed notebooks are missing from its cache. Each worker is a new Python process that
+imports the library from ``src/`` as it is on disk (never a module a long-running
+``mkdocs serve`` imported earlier). ``TASKS.json`` holds the folder the workers share and
+the list of tasks, each ``{"id", "kind", "name", "path"}`` (and ``"options"`` for a
+notebook):
 
 - kind ``figure``: the registered figure `name`, rendered to SVG;
 - kind ``notebook``: the notebook at path `name` executed and converted as mkdocs-jupyter
