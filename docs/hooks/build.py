@@ -288,20 +288,21 @@ class Workers:
 _BUILD: dict = {}
 
 
-def _page_needs(files, jupyter) -> list:
-    """What the pages wait for, in the order they build: ``(kind, name)`` of every table
-    and value they quote, and the File of every notebook mkdocs-jupyter executes."""
+def _page_tasks(files, jupyter, keys: dict) -> list[dict]:
+    """The tasks of what the pages wait for, in the order they build: every cacheable
+    table and value they quote, and every notebook mkdocs-jupyter executes."""
     found = {}
     for file in files.documentation_pages():
         if not file.abs_src_path:
             continue
         if file.src_uri.endswith(".md"):
             for match in DIRECTIVE.finditer(Path(file.abs_src_path).read_text(encoding="utf-8")):
-                if match["kind"] in COMPUTED:
-                    found.setdefault((match["kind"], match["arg"]), None)
+                need = (match["kind"], match["arg"])
+                if match["kind"] in COMPUTED and need not in found and cacheable(*need):
+                    found[need] = _computed_task(*need, keys)
         elif jupyter is not None and jupyter.config["cache"] and jupyter.should_include(file):
-            found.setdefault(file, None)
-    return list(found)
+            found[file.src_uri] = _notebook_task(file, jupyter)
+    return list(found.values())
 
 
 def notebook_folder(path: Path) -> Path:
@@ -325,7 +326,7 @@ def _notebook_task(file, jupyter) -> dict:
     cache_path = _get_cache_path(notebook_folder(path), _compute_cache_key(str(path), settings, execute))
     options = {"execute": execute, "toc_depth": settings["toc_depth"], **{k: settings[k] for k in _NOTEBOOK_OPTIONS}}
     return {"id": f"notebook.{path.stem}", "kind": "notebook", "name": str(path), "path": str(cache_path),
-            "options": options}
+            "options": options, "page": file.src_uri}
 
 
 def computed_path(kind: str, name: str, keys: dict) -> Path:
@@ -353,18 +354,9 @@ def on_files(files, config):
                     for name, spec in sorted(figures.items())}
     keys = {kind: computed_key(f"{PACKAGE}.{kind}s") for kind in COMPUTED}
     # Tables, values and notebooks first, in the order the pages need them; figures after (on_env).
-    tasks, notebooks = [], {}
-    for need in _page_needs(files, config.plugins.get("mkdocs-jupyter")):
-        if isinstance(need, tuple):
-            if not cacheable(*need):
-                continue
-            task = _computed_task(*need, keys)
-        else:
-            task = _notebook_task(need, config.plugins["mkdocs-jupyter"])
-        if not Path(task["path"]).is_file():
-            tasks.append(task)
-            if task["kind"] == "notebook":
-                notebooks[need.src_uri] = task
+    tasks = [task for task in _page_tasks(files, config.plugins.get("mkdocs-jupyter"), keys)
+             if not Path(task["path"]).is_file()]
+    notebooks = {task["page"]: task for task in tasks if task["kind"] == "notebook"}
     todo = [name for name, path in figure_paths.items() if not path.is_file()]
     tasks += [{"id": f"figure.{name}", "kind": "figure", "name": name, "path": str(figure_paths[name])} for name in todo]
     for name, path in figure_paths.items():

@@ -246,10 +246,10 @@ def _cached_entries(index, original):
         h.update(json.dumps([meta, _toc_tokens(page.toc.items)], sort_keys=True, default=str).encode())
         h.update(page.content.encode())
         path = _entry_path("search", page, h.hexdigest())
-        _BUILD["search"] = _BUILD.get("search", 0) + 1
+        _BUILD["search"] += 1
         entries = _load(path) if path.is_file() else None
         if entries is not None:
-            _BUILD["search_hits"] = _BUILD.get("search_hits", 0) + 1
+            _BUILD["search_hits"] += 1
             index.entries.extend(entries)
             return
         before = len(index.entries)
