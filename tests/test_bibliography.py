@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from weightinit import bibliography as bib
-from weightinit import tables
+from weightinit_site import tables
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from weightinit import explorer as ex
+from weightinit_site import explorer as ex
 
 pytestmark = pytest.mark.browser
 SITE = Path(__file__).resolve().parents[1] / "site"

@@ -70,18 +70,18 @@ DRIVER = textwrap.dedent(
     run("cold")
     edit("docs/other.md", "No figure here.", "Still no figure here.")
     run("page without a figure")
-    edit("src/weightinit/figures/basics.py", 'ax.set_title(activation)', 'ax.set_title(f"{activation}:")')
+    edit("src/weightinit_site/figures/basics.py", 'ax.set_title(activation)', 'ax.set_title(f"{activation}:")')
     run("one figure's function")
-    edit("src/weightinit/values.py", '"""', '"""Edited. ', )
+    edit("src/weightinit_site/values.py", '"""', '"""Edited. ', )
     run("a module no figure imports")
-    edit("src/weightinit/figures/_style.py", '"#3f51b5"', '"#12ab34"')
+    edit("src/weightinit_site/figures/_style.py", '"#3f51b5"', '"#12ab34"')
     edit("src/weightinit/experiments.py", "round(1024 * 2 ** (-k / 2))", "round(512 * 2 ** (-k / 2))")
     run("palette and a library constant")
-    edit("src/weightinit/values.py", '    tau = _sums()["tau"]', '    raise RuntimeError("boom in the value")')
+    edit("src/weightinit_site/values.py", '    tau = _sums()["tau"]', '    raise RuntimeError("boom in the value")')
     run("a failing value")
-    edit("src/weightinit/values.py", '    raise RuntimeError("boom in the value")', '    tau = _sums()["tau"]')
-    edit("src/weightinit/figures/_style.py", '"""The palette', '"""Edited: the palette')
-    edit("src/weightinit/figures/basics.py", '    fig, (ax,) = figure()\n    fans',
+    edit("src/weightinit_site/values.py", '    raise RuntimeError("boom in the value")', '    tau = _sums()["tau"]')
+    edit("src/weightinit_site/figures/_style.py", '"""The palette', '"""Edited: the palette')
+    edit("src/weightinit_site/figures/basics.py", '    fig, (ax,) = figure()\n    fans',
          '    raise RuntimeError("boom in the figure")\n    fig, (ax,) = figure()\n    fans')
     run("a failing figure", fresh_config=True)
     json.dump(report, sys.stdout)
@@ -117,7 +117,7 @@ def _copy_project(tmp: Path) -> Path:
 
 def _fresh_render(root: Path, name: str) -> str:
     """The figure rendered by a new Python process that imports the copy's library."""
-    code = f"import sys; sys.path.insert(0, 'src'); from weightinit.figures.render import render_svg; " \
+    code = f"import sys; sys.path.insert(0, 'src'); from weightinit_site.figures.render import render_svg; " \
            f"sys.stdout.write(render_svg({name!r}).decode())"
     run = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(root / "src")})
@@ -165,7 +165,7 @@ def test_a_module_no_figure_imports_renders_nothing(builds):
 
 
 def test_values_are_computed_once_per_version_of_their_code(builds):
-    from weightinit.values import selu_tau_range
+    from weightinit_site.values import selu_tau_range
 
     _, b = builds
     assert b["cold"]["computed"] == ["value selu_tau_range"]

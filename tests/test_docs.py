@@ -59,8 +59,9 @@ def test_scheme_formulas_come_from_the_registry(page):
 
 
 def test_directives_name_known_schemes_and_tables():
-    from weightinit import schemes, tables, values
-    from weightinit.figures import FIGURES
+    from weightinit import schemes
+    from weightinit_site import tables, values
+    from weightinit_site.figures import FIGURES
 
     directive = re.compile(r"\[\[(?P<kind>[a-z]+):\s*(?P<arg>[\w.-]+)\s*\]\]")
     for page in PAGES[:-1]:  # README.md is not built by MkDocs

@@ -396,7 +396,7 @@ def test_truncated_normal_density_integrates_to_one_with_the_librarys_std():
 
 def test_variance_scaling_stds_hit_sqrt_scale_over_n():
     rows = ex.variance_scaling_stds(512, 128)
-    from weightinit.tables import variance_scaling_triples
+    from weightinit.schemes import variance_scaling_triples
 
     assert [r[:4] for r in rows] == variance_scaling_triples()
     for name, scale, mode, _, sampled, target in rows:

@@ -1,4 +1,4 @@
-"""The explorer's numbers: weightinit.explorer against the library and a direct NumPy run."""
+"""The explorer's numbers: weightinit_site.explorer against the library and a direct NumPy run."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import weightinit as wi
-from weightinit import explorer as ex
+from weightinit_site import explorer as ex
 from weightinit.experiments import activation_stats
 from weightinit.nn import ACTIVATIONS, MLP, Trace
 

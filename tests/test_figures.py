@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-import weightinit.figures as figures
-from weightinit.figures import FIGURES
-from weightinit.figures._style import MAX_WIDTH, register
+import weightinit_site.figures as figures
+from weightinit_site.figures import FIGURES
+from weightinit_site.figures._style import MAX_WIDTH, register
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGE = ROOT / "src" / "weightinit" / "figures"
+PACKAGE = ROOT / "src" / "weightinit_site" / "figures"
 MODULES = ("basics", "schemes", "pitfalls", "experiments", "practice", "architectures")
 # Calls that draw or compute random numbers, or run a network: not a figure's job.
 SIMULATION_CALLS = {"default_rng", "standard_normal", "normal", "uniform", "integers", "random", "permutation",
@@ -29,7 +29,7 @@ def _tree(name):
 def test_registry_names_every_figure_once_with_alt_text_and_caption():
     import importlib
 
-    declared = {n for m in MODULES for n in importlib.import_module(f"weightinit.figures.{m}").__all__}
+    declared = {n for m in MODULES for n in importlib.import_module(f"weightinit_site.figures.{m}").__all__}
     assert set(FIGURES) == declared
     for name, spec in FIGURES.items():
         assert spec.name == name == spec.function.__name__
@@ -69,7 +69,7 @@ def test_figure_modules_only_draw(name):
             if node.level == 0:
                 assert not (node.module or "").startswith("numpy.random"), name
         if isinstance(node, ast.Import):
-            assert all(a.name != "weightinit.tables" for a in node.names), name
+            assert all(a.name != "weightinit_site.tables" for a in node.names), name
 
 
 def test_library_does_not_import_figures():
@@ -102,7 +102,7 @@ def _draw(fig):
 @pytest.fixture(scope="module")
 def drawn():
     """name -> (figure, renderer, svg bytes), every registered figure drawn once."""
-    from weightinit.figures.render import draw_figure, save_svg
+    from weightinit_site.figures.render import draw_figure, save_svg
 
     out = {}
     for name in sorted(FIGURES):

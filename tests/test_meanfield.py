@@ -11,7 +11,7 @@ from scipy import integrate
 
 import weightinit as wi
 from weightinit import meanfield as mf
-from weightinit import values
+from weightinit_site import values
 
 SEED = 0
 QS = (1e-6, 1e-2, 1.0, 10.0, 1e4)

@@ -90,7 +90,7 @@ def test_reproducibility():
 
 
 def test_equivalents_cover_the_registry_and_name_the_right_variance_scaling():
-    from weightinit.tables import variance_scaling_triples
+    from weightinit.schemes import variance_scaling_triples
 
     names = [e.scheme for e in practice.EQUIVALENTS]
     assert set(names) | {"variance_scaling"} == set(wi.SCHEMES)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from weightinit import values
+from weightinit_site import values
 
 
 def number(text: str) -> float:

@@ -1,9 +1,9 @@
 """MkDocs hooks: figures, formulas, tables and values from the library.
 
-- ``on_config`` makes this build import ``weightinit`` afresh from ``src/`` (``mkdocs
+- ``on_config`` makes this build import ``weightinit`` and ``weightinit_site`` afresh from ``src/`` (``mkdocs
   serve`` keeps one process across rebuilds, so modules imported by the previous build
   would otherwise be reused).
-- ``on_files`` adds every figure in the registry ``weightinit.figures.FIGURES`` as a
+- ``on_files`` adds every figure in the registry ``weightinit_site.figures.FIGURES`` as a
   generated file ``figures/<name>.svg`` (nothing is written into docs/). Figures, and
   the tables and values the pages quote, are cached, each keyed on the code it uses:
   a figure on its function, the rest of its module and the library modules these
@@ -18,8 +18,8 @@
   mkdocs-jupyter would write: it runs while the pages before it build, and its page
   waits for it here.
 - ``on_page_markdown`` replaces directives such as ``[[formula: he_normal]]`` with
-  text taken from the ``SCHEMES`` registry, ``weightinit.tables`` or
-  ``weightinit.values`` (numbers quoted in prose: ``[[value: name]]``), and
+  text taken from the ``SCHEMES`` registry, ``weightinit_site.tables`` or
+  ``weightinit_site.values`` (numbers quoted in prose: ``[[value: name]]``), and
   ``[[figure: name]]`` with the figure, its alt text and its caption.
 - ``on_page_content`` logs how long each notebook took to execute.
 - ``on_post_page`` drops the CDN scripts mkdocs-jupyter writes into notebook pages.
@@ -60,6 +60,9 @@ log = logging.getLogger("mkdocs.hooks.weightinit")
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 PACKAGE = "weightinit"
+# The site's own computations (tables, values, figures, explorer data): not in the wheel.
+SITE = "weightinit_site"
+PACKAGES = (PACKAGE, SITE)
 # Tests point this at an empty folder to force a cold build.
 CACHE = Path(os.environ.get("WEIGHTINIT_CACHE_DIR", ROOT / ".cache"))
 
@@ -68,10 +71,11 @@ CACHE = Path(os.environ.get("WEIGHTINIT_CACHE_DIR", ROOT / ".cache"))
 
 
 def fresh_library() -> None:
-    """Forget every ``weightinit`` module so that the next import reads ``src/`` as it is now."""
+    """Forget every ``weightinit`` and ``weightinit_site`` module so that the next import
+    reads ``src/`` as it is now."""
     if not sys.path or sys.path[0] != str(SRC):
         sys.path.insert(0, str(SRC))
-    for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+    for name in [m for m in sys.modules if m.split(".")[0] in PACKAGES]:
         del sys.modules[name]
     importlib.invalidate_caches()
     clear_caches()
@@ -84,8 +88,8 @@ def clear_caches() -> None:
 
 
 def module_path(name: str) -> Path | None:
-    """The source file of library module `name` (``weightinit.x.y``), or None."""
-    if name != PACKAGE and not name.startswith(PACKAGE + "."):
+    """The source file of module `name` (``weightinit.x.y``, ``weightinit_site.x``), or None."""
+    if name.split(".")[0] not in PACKAGES:
         return None
     base = SRC.joinpath(*name.split("."))
     for path in (base.with_suffix(".py"), base / "__init__.py"):
@@ -177,7 +181,7 @@ def figure_key(spec, figures: dict, sources: dict | None = None) -> str:
     h.update(module.encode())
     # The renderer's own settings shape the bytes; what it imports is the registry, all
     # of whose modules would otherwise count for every figure.
-    h.update(module_path(f"{PACKAGE}.figures.render").read_bytes())
+    h.update(module_path(f"{SITE}.figures.render").read_bytes())
     _hash_modules(h, _module_imports(spec.module))
     return h.hexdigest()[:16]
 
@@ -195,8 +199,8 @@ def notebook_key(path: Path) -> str:
 
 
 def figure_registry() -> dict:
-    """``weightinit.figures.FIGURES``: figure name -> FigureSpec."""
-    return importlib.import_module(f"{PACKAGE}.figures").FIGURES
+    """``weightinit_site.figures.FIGURES``: figure name -> FigureSpec."""
+    return importlib.import_module(f"{SITE}.figures").FIGURES
 
 
 # ------------------------------------------------------------------------ config
@@ -215,7 +219,7 @@ COMPUTED = ("table", "value")
 
 def render_figure(name: str) -> bytes:
     """Render one registered figure to deterministic SVG bytes, in this process."""
-    return importlib.import_module(f"{PACKAGE}.figures.render").render_svg(name)
+    return importlib.import_module(f"{SITE}.figures.render").render_svg(name)
 
 
 def computed_key(module: str) -> str:
@@ -229,8 +233,8 @@ def computed_key(module: str) -> str:
 
 
 def computed_function(kind: str, name: str):
-    """``weightinit.tables.name`` (kind ``table``) or ``weightinit.values.name`` (``value``)."""
-    module = importlib.import_module(f"{PACKAGE}.{kind}s")
+    """``weightinit_site.tables.name`` (kind ``table``) or ``weightinit_site.values.name`` (``value``)."""
+    module = importlib.import_module(f"{SITE}.{kind}s")
     if name not in module.__all__:
         raise PluginError(f"unknown {kind} {name!r}; known: {', '.join(module.__all__)}")
     return getattr(module, name)
@@ -335,7 +339,7 @@ def computed_path(kind: str, name: str, keys: dict) -> Path:
 
 def _computed_task(kind: str, name: str, keys: dict) -> dict:
     """The build task that computes one table or value into its cache file."""
-    return {"id": f"{kind}.{name}", "kind": f"{PACKAGE}.{kind}s", "name": name,
+    return {"id": f"{kind}.{name}", "kind": f"{SITE}.{kind}s", "name": name,
             "path": str(computed_path(kind, name, keys))}
 
 
@@ -352,7 +356,7 @@ def on_files(files, config):
     sources = {name: inspect.getsource(spec.function) for name, spec in figures.items()}
     figure_paths = {name: CACHE / "figures" / f"{name}-{figure_key(spec, figures, sources)}.svg"
                     for name, spec in sorted(figures.items())}
-    keys = {kind: computed_key(f"{PACKAGE}.{kind}s") for kind in COMPUTED}
+    keys = {kind: computed_key(f"{SITE}.{kind}s") for kind in COMPUTED}
     # Tables, values and notebooks first, in the order the pages need them; figures after (on_env).
     tasks = [task for task in _page_tasks(files, config.plugins.get("mkdocs-jupyter"), keys)
              if not Path(task["path"]).is_file()]
@@ -496,7 +500,7 @@ def computed_text(kind: str, name: str) -> str:
     function = computed_function(kind, name)
     if not cacheable(kind, name):
         return function()
-    keys = _BUILD.get("keys") or {kind: computed_key(f"{PACKAGE}.{kind}s")}
+    keys = _BUILD.get("keys") or {kind: computed_key(f"{SITE}.{kind}s")}
     task = _computed_task(kind, name, keys)
     path = Path(task["path"])
     # Missing and not started by on_files (a directive in a snippet): computed here.

@@ -1,6 +1,6 @@
-"""MkDocs hook: the explorer page's data, computed by `weightinit.explorer` at build time.
+"""MkDocs hook: the explorer page's data, computed by `weightinit_site.explorer` at build time.
 
-- ``on_env`` adds every file of `weightinit.explorer.explorer_files` as a generated
+- ``on_env`` adds every file of `weightinit_site.explorer.explorer_files` as a generated
   file under ``explorer/data/`` (nothing is written into docs/). The files are cached in
   ``.cache/explorer/<key>/``, the key being a hash of NumPy's version and the source of
   ``explorer.py`` and of every library module it imports, directly or not. When the
@@ -36,28 +36,47 @@ from mkdocs.structure.files import File
 log = logging.getLogger("mkdocs.hooks.explorer")
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "src" / "weightinit"
+SRC = ROOT / "src"
+PACKAGES = ("weightinit", "weightinit_site")
 CACHE = Path(os.environ.get("WEIGHTINIT_CACHE_DIR", ROOT / ".cache")) / "explorer"
 PAGE = "explorer/index.md"
 DATA = "explorer/data"
 
 
-def modules_used(name: str = "explorer") -> list[Path]:
-    """The library modules `name` imports, directly or not, itself included."""
-    seen, todo = set(), [name]
+def _module_path(name: str) -> Path | None:
+    if name.split(".")[0] not in PACKAGES:
+        return None
+    base = SRC.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def modules_used(name: str = "weightinit_site.explorer") -> list[Path]:
+    """The source files of the modules `name` imports, directly or not, itself included
+    (a package's ``__init__`` only where it is imported by name)."""
+    seen, todo = {}, [name]
     while todo:
         module = todo.pop()
-        if module in seen:
+        path = _module_path(module)
+        if module in seen or path is None:
             continue
-        seen.add(module)
-        path = PACKAGE / f"{module}.py"
+        seen[module] = path
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                if node.module:
-                    todo.append(node.module.split(".")[0])
+            if isinstance(node, ast.Import):
+                todo.extend(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    parts = package.split(".")
+                    base = ".".join(parts[: len(parts) - node.level + 1] + ([node.module] if node.module else []))
                 else:
-                    todo.extend(alias.name for alias in node.names)
-    return sorted(PACKAGE / f"{m}.py" for m in seen)
+                    base = node.module or ""
+                for alias in node.names:
+                    sub = f"{base}.{alias.name}"
+                    todo.append(sub if _module_path(sub) else base)
+    return sorted(seen.values())
 
 
 def code_key() -> str:
@@ -82,7 +101,7 @@ class _Grid:
     def __init__(self):
         import threading
 
-        from weightinit import explorer
+        from weightinit_site import explorer
 
         workers = os.cpu_count() or 1
         self.pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
@@ -175,7 +194,7 @@ def _select(name: str, label: str, options, default) -> str:
 
 
 def _placeholders() -> dict:
-    from weightinit import explorer as e
+    from weightinit_site import explorer as e
 
     controls = (
         '<form id="explorer-form" class="wi-explorer__controls" aria-controls="explorer-table">'

@@ -10,7 +10,7 @@ notebook):
 - kind ``figure``: the registered figure `name`, rendered to SVG;
 - kind ``notebook``: the notebook at path `name` executed and converted as mkdocs-jupyter
   does it (``options`` holds its settings), written as that plugin's cache entry;
-- kind ``weightinit.tables`` or ``weightinit.values``: the Markdown text ``name()`` returns.
+- kind ``weightinit_site.tables`` or ``weightinit_site.values``: the Markdown text ``name()`` returns.
 
 Every worker walks the same list and takes the next task nobody has claimed (claims are
 files created with ``O_EXCL``), so the work spreads over the workers as it goes. A task's
@@ -48,7 +48,7 @@ def write(path: Path, data: bytes) -> None:
 def compute(kind: str, name: str, options: dict | None = None) -> bytes:
     """The bytes of one task's result."""
     if kind == "figure":
-        from weightinit.figures.render import render_svg
+        from weightinit_site.figures.render import render_svg
 
         return render_svg(name)
     if kind == "notebook":

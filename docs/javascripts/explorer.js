@@ -1,6 +1,6 @@
 /* The explorer page (explorer/): reads the build's JSON data and draws it as plain SVG.
    No numerics happen here: every number shown is read from the data files written by
-   weightinit.explorer at build time. This script only picks, formats and draws. */
+   weightinit_site.explorer at build time. This script only picks, formats and draws. */
 (function () {
   "use strict";
 

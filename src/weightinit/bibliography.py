@@ -1,7 +1,7 @@
 """The site's bibliography: every work a page cites, as data.
 
 `ENTRIES` holds one `Entry` per work. The reference page renders them with
-a table directive (see `weightinit.tables.bibliography`), with the
+a table directive (see `weightinit_site.tables.bibliography`), with the
 pages that cite each one, found by `citations`. A test checks both ways: every
 paper a page links to is here, and every entry here is cited by some page.
 """

@@ -954,7 +954,7 @@ def variance_scaling_stds(fan_in=512, fan_out=128) -> list:
     True
     """
     from .initializers import variance_scaling
-    from .tables import variance_scaling_triples
+    from .schemes import variance_scaling_triples
 
     fans = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}
     rows = []

@@ -88,7 +88,7 @@ DRIVER = textwrap.dedent(
     run("warm, nothing edited")
     edit("docs/reference/sources.md", "\n", "\n\nEdited for the benchmark.\n")
     run("a page with no figure")
-    edit("src/weightinit/figures/schemes.py", 'ax.set_ylabel("std of one weight")',
+    edit("src/weightinit_site/figures/schemes.py", 'ax.set_ylabel("std of one weight")',
          'ax.set_ylabel("std of one weight (edited)")')
     run("one figure's function")
     found = importers("weightinit.initializers")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import practice
+from weightinit import practice
 from ._style import COLORS, figure, register
 
 __all__ = [

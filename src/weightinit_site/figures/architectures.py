@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import architectures as arch
-from ..meanfield import exact_gain
+from weightinit import architectures as arch
+from weightinit.meanfield import exact_gain
 from ._style import COLORS, figure, legend_outside, register
 
 __all__ = [

@@ -11,8 +11,8 @@ from functools import partial
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import experiments
-from ..initializers import constant, variance_scaling
+from weightinit import experiments
+from weightinit.initializers import constant, variance_scaling
 from ._style import COLORS, figure, grid, layers, legend_below, legend_outside, register, tidy
 
 __all__ = [

@@ -7,8 +7,8 @@ from functools import partial
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import experiments
-from ..initializers import gain, variance_scaling
+from weightinit import experiments
+from weightinit.initializers import gain, variance_scaling
 from ._style import COLORS, figure, register
 
 __all__ = ["gain_depth", "glorot_compromise", "variance_by_fan"]

@@ -25,11 +25,11 @@ from functools import partial
 
 import numpy as np
 
-from .experiments import edge_of_chaos
-from ._checks import check_choice, check_count
-from .initializers import NONLINEARITIES, gain
-from .nn import ACTIVATIONS, MLP
-from .schemes import scheme as _scheme
+from weightinit.experiments import edge_of_chaos
+from weightinit._checks import check_choice, check_count
+from weightinit.initializers import NONLINEARITIES, gain
+from weightinit.nn import ACTIVATIONS, MLP
+from weightinit.schemes import scheme as _scheme
 
 SCHEMES = ("zeros", "normal-0.01", "normal-1", "lecun_normal", "glorot_normal", "he_normal", "orthogonal")
 """Scheme choices of the explorer, in the page's order."""

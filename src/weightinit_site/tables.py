@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import initializers as init
-from ._sampling import normal_mass, truncated_moments
-from .schemes import SCHEMES, variance_scaling_triples
+from weightinit import initializers as init
+from weightinit._sampling import normal_mass, truncated_moments
+from weightinit.schemes import SCHEMES, variance_scaling_triples
 
 __all__ = [
     "activation_std_by_depth",
@@ -169,7 +169,7 @@ def symmetry_weights() -> str:
     ``W1`` rows are inputs and columns hidden units, so twin units have equal columns."""
     from functools import partial
 
-    from .experiments import symmetry
+    from weightinit.experiments import symmetry
 
     lines = [_row(["init", "", "W1 (column j: unit j)", "b1", "W2 (entry j: unit j)", "loss",
                    "twins"]), _row(["---"] * 7)]
@@ -224,7 +224,7 @@ def wrong_fan_cases() -> str:
 def exact_gains() -> str:
     """The second-moment gain of every activation ``meanfield.exact_gain`` knows, at ``q = 1``,
     beside PyTorch's ``calculate_gain`` (``weightinit.gain`` mirrors it) where it has the name."""
-    from .meanfield import ACTIVATIONS, PARAM_DEFAULTS, exact_gain, second_moment
+    from weightinit.meanfield import ACTIVATIONS, PARAM_DEFAULTS, exact_gain, second_moment
 
     lines = [
         _row(["activation", "`param`", "$\\mathbb{E}[\\phi(z)^2]$", "exact gain $g$", "$g^2$",
@@ -271,7 +271,7 @@ def mha_fused_fans() -> str:
 
 def deepnorm_constants() -> str:
     """DeepNorm's alpha and beta for decoder-only (and encoder-only) stacks of N layers."""
-    from .architectures import deepnorm
+    from weightinit.architectures import deepnorm
 
     lines = [_row(["layers N", "alpha = (2N)^(1/4)", "beta = (8N)^(-1/4)"]), _row(["---"] * 3)]
     for n in (6, 12, 24, 48, 100, 1000):
@@ -282,7 +282,7 @@ def deepnorm_constants() -> str:
 
 def mup_rules() -> str:
     """Initialization variance and SGD learning rate per layer type, SP against muP."""
-    from .architectures import MUP_RULES
+    from weightinit.architectures import MUP_RULES
 
     variance = {1.0: "1/fan_in", "1/fan_in": "1/fan_in²"}
     rate = {1.0: "η", "fan_out": "η · fan_out", "1/fan_in": "η / fan_in"}
@@ -298,7 +298,7 @@ def mup_rules() -> str:
 def gate_blocks() -> str:
     """Singular values of each gate's (h, h) block of an LSTM recurrent kernel (h, 4h):
     one orthogonal draw for the whole kernel against one per gate."""
-    from .architectures import gate_singular_values
+    from weightinit.architectures import gate_singular_values
 
     h = 64
     lines = [_row(["recurrent kernel (64, 256)", "gate", "smallest σ", "median σ", "largest σ"]),
@@ -333,7 +333,7 @@ def bibliography(docs_dir=None) -> str:
         The site's ``docs`` folder, searched for citations; the repository's by default.
         Links to the pages are relative to ``docs/reference/``.
     """
-    from .bibliography import ENTRIES, TOPICS, citations
+    from weightinit.bibliography import ENTRIES, TOPICS, citations
 
     docs_dir = Path(docs_dir) if docs_dir is not None else _DOCS
     cited = citations(docs_dir)
@@ -354,7 +354,7 @@ def bibliography(docs_dir=None) -> str:
 
 
 def _diagnose_table(name):
-    from .practice import diagnose_case
+    from weightinit.practice import diagnose_case
 
     return diagnose_case(name).markdown()
 
@@ -386,7 +386,7 @@ def diagnose_tanh_std001() -> str:
 
 def initial_loss_by_last_scale() -> str:
     """Initial cross-entropy of a 10-class He ReLU classifier for several last-layer scales."""
-    from .practice import initial_loss
+    from weightinit.practice import initial_loss
 
     lines = [_row(["last layer", "initial loss", "ln 10", "mean top probability"]), _row(["---"] * 4)]
     for scale in (0.0, 0.01, 1.0, 10.0, 100.0):
@@ -399,7 +399,7 @@ def initial_loss_by_last_scale() -> str:
 def dead_relu_by_bias() -> str:
     """Fraction of dead units per hidden layer of a He ReLU network, for several bias values
     (``practice.dead_fractions``)."""
-    from .practice import dead_fractions
+    from weightinit.practice import dead_fractions
 
     biases = (0.0, -0.5, -1.0, -2.0, -5.0)
     dead = dead_fractions(biases)
@@ -412,7 +412,7 @@ def dead_relu_by_bias() -> str:
 def activation_std_by_depth() -> str:
     """Std of the activations at layers 1, 2, 5, 10 and 20 of 20-layer, 256-wide networks
     (``practice.depth_profiles``)."""
-    from .practice import depth_profiles
+    from weightinit.practice import depth_profiles
 
     layers = (1, 2, 5, 10, 20)
     lines = [_row(["activation", "init"] + [f"layer {i}" for i in layers]), _row(["---"] * (2 + len(layers)))]
@@ -424,8 +424,8 @@ def activation_std_by_depth() -> str:
 def gradient_ratio_first_last() -> str:
     """Norm of the first and the last layer's weight gradient and their ratio, 20 layers of 256,
     for a standard normal gradient at the output."""
-    from .experiments import gradient_stats
-    from .practice import DEPTH_CASES, fixed_normal
+    from weightinit.experiments import gradient_stats
+    from weightinit.practice import DEPTH_CASES, fixed_normal
 
     lines = [_row(["activation", "init", "first layer", "last layer", "first / last"]), _row(["---"] * 5)]
     for activation, label, init in DEPTH_CASES:
@@ -437,9 +437,9 @@ def gradient_ratio_first_last() -> str:
 
 def update_ratio_by_lr() -> str:
     """``lr * ||grad W|| / ||W||`` per layer for one SGD step of a He ReLU net on spirals."""
-    from .datasets import spirals
-    from .nn import MLP
-    from .practice import update_ratios
+    from weightinit.datasets import spirals
+    from weightinit.nn import MLP
+    from weightinit.practice import update_ratios
 
     x, y = spirals(300, rng=0)
     sizes = [2, 64, 64, 64, 3]
@@ -452,7 +452,7 @@ def update_ratio_by_lr() -> str:
 
 def loss_not_moving() -> str:
     """Loss on spirals after 0, 100 and 300 SGD steps, for three initializations of a ReLU MLP."""
-    from .experiments import training_curves
+    from weightinit.experiments import training_curves
 
     curves = training_curves({"zeros": "zeros", "std 0.01": "normal", "He normal": "he_normal"},
                              steps=300, rng=0)
@@ -465,7 +465,7 @@ def loss_not_moving() -> str:
 
 def nonfinite_layer() -> str:
     """First layer whose activations overflow, in float16, bfloat16 and float32 (30 ReLU layers of 256)."""
-    from .practice import first_nonfinite_layer
+    from weightinit.practice import first_nonfinite_layer
 
     lines = [_row(["weight std", "float16", "bfloat16", "float32"]), _row(["---"] * 4)]
     for std in (1.0, 0.5, 0.25, math.sqrt(2 / 256)):
@@ -477,7 +477,7 @@ def nonfinite_layer() -> str:
 
 def mixed_precision_underflow() -> str:
     """Fraction of ``N(0, std^2)`` float32 weights that become zero or subnormal when cast."""
-    from .practice import precision_loss
+    from weightinit.practice import precision_loss
 
     lines = [_row(["std", "float16: zero", "float16: subnormal", "float16: std after / before",
                    "bfloat16: zero", "bfloat16: subnormal"]), _row(["---"] * 6)]
@@ -490,7 +490,7 @@ def mixed_precision_underflow() -> str:
 
 def trunc_normal_absolute() -> str:
     """Where PyTorch's ``trunc_normal_`` with its default ``a=-2, b=2`` cuts, for several std."""
-    from .practice import torch_trunc_normal_cut
+    from weightinit.practice import torch_trunc_normal_cut
 
     lines = [_row(["std", "cut at (in std)", "std of the result / std", "mass cut off"]), _row(["---"] * 4)]
     for std in (0.02, 0.1, 0.5, 1.0, 2.0):
@@ -502,7 +502,7 @@ def trunc_normal_absolute() -> str:
 def batchnorm_stack_table() -> str:
     """Std of the activations after 1, 10 and 20 ReLU layers with batch normalization, in
     training mode and in inference mode at initialization, plain and residual."""
-    from .practice import batchnorm_stack
+    from weightinit.practice import batchnorm_stack
 
     lines = [_row(["stack", "weight std", "train: layer 1", "train: layer 20", "eval: layer 1",
                    "eval: layer 20"]), _row(["---"] * 6)]
@@ -517,7 +517,7 @@ def batchnorm_stack_table() -> str:
 
 def reinit_after_loading_table() -> str:
     """Loss of a spiral classifier right after loading its checkpoint in several orders."""
-    from .practice import reinit_after_loading
+    from weightinit.practice import reinit_after_loading
 
     r = reinit_after_loading()
     lines = [_row(["what ran", "loss on the data"]), _row(["---"] * 2)]
@@ -528,7 +528,7 @@ def reinit_after_loading_table() -> str:
 
 def reproducibility_table() -> str:
     """What stays identical in NumPy: same seed, other seed, other generator, summation order."""
-    from .practice import reproducibility
+    from weightinit.practice import reproducibility
 
     notes = {"same seed": "`default_rng(0)` twice", "other seed": "`default_rng(0)` and `default_rng(1)`",
              "other generator": "`RandomState(0)` and `default_rng(0)`",
@@ -541,7 +541,7 @@ def reproducibility_table() -> str:
 def framework_equivalents() -> str:
     """Every scheme with the PyTorch, Keras and JAX call that draws from the same distribution
     (``practice.EQUIVALENTS``), and its variance from the registry."""
-    from .practice import EQUIVALENTS
+    from weightinit.practice import EQUIVALENTS
 
     def code(call):
         return "–" if call is None else f"`{call}`"

@@ -13,10 +13,10 @@ import math
 
 import numpy as np
 
-from . import experiments
-from . import meanfield as mf
-from ._sampling import normal_mass
-from .initializers import TRUNCATED_STD, normal, sparse
+from weightinit import experiments
+from weightinit import meanfield as mf
+from weightinit._sampling import normal_mass
+from weightinit.initializers import TRUNCATED_STD, normal, sparse
 
 __all__ = [
     "bert_truncated_std",
@@ -427,49 +427,49 @@ def _pct(x) -> str:
 
 def diagnose_dead_max() -> str:
     """`weightinit.diagnose`'s threshold on the fraction of dead units."""
-    from .diagnose import DEAD_MAX
+    from weightinit.diagnose import DEAD_MAX
 
     return _pct(DEAD_MAX)
 
 
 def diagnose_saturated_max() -> str:
     """`weightinit.diagnose`'s threshold on the fraction of saturated entries."""
-    from .diagnose import SATURATED_MAX
+    from weightinit.diagnose import SATURATED_MAX
 
     return _pct(SATURATED_MAX)
 
 
 def diagnose_signal_low() -> str:
     """Lower bound of `weightinit.diagnose`'s healthy signal range."""
-    from .diagnose import SIGNAL_RANGE
+    from weightinit.diagnose import SIGNAL_RANGE
 
     return f"{SIGNAL_RANGE[0]:g}"
 
 
 def diagnose_signal_high() -> str:
     """Upper bound of `weightinit.diagnose`'s healthy signal range."""
-    from .diagnose import SIGNAL_RANGE
+    from weightinit.diagnose import SIGNAL_RANGE
 
     return f"{SIGNAL_RANGE[1]:g}"
 
 
 def diagnose_grad_low() -> str:
     """Lower bound of `weightinit.diagnose`'s healthy gradient ratio."""
-    from .diagnose import GRAD_RANGE
+    from weightinit.diagnose import GRAD_RANGE
 
     return f"{GRAD_RANGE[0]:g}"
 
 
 def diagnose_grad_high() -> str:
     """Upper bound of `weightinit.diagnose`'s healthy gradient ratio."""
-    from .diagnose import GRAD_RANGE
+    from weightinit.diagnose import GRAD_RANGE
 
     return f"{GRAD_RANGE[1]:g}"
 
 
 def truncated_std_default_cut() -> str:
     """Std of a standard normal truncated at +-2, to four decimals."""
-    from .practice import torch_trunc_normal_cut
+    from weightinit.practice import torch_trunc_normal_cut
 
     return f"{torch_trunc_normal_cut(1.0)[1]:.4f}"
 

@@ -8,8 +8,8 @@ from functools import partial
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import experiments
-from ..initializers import TRUNCATED_STD, he_normal, he_uniform, lecun_normal, normal, truncated_normal, variance_scaling
+from weightinit import experiments
+from weightinit.initializers import TRUNCATED_STD, he_normal, he_uniform, lecun_normal, normal, truncated_normal, variance_scaling
 from ._style import COLORS, MAX_WIDTH, figure, legend_below, legend_outside, register
 
 __all__ = [
@@ -273,7 +273,7 @@ def sparse_patterns() -> Figure:
     """Nonzero pattern of a 60 x 40 (fan_in x fan_out) weight: weightinit's sparse gives
     every output unit the same number of inputs; PyTorch's sparse_ on the (out, in)
     matrix gives every input the same number of outputs instead."""
-    from ..initializers import sparse
+    from weightinit.initializers import sparse
 
     fan_in, fan_out, sparsity = 60, 40, 0.75
     ours = sparse((fan_in, fan_out), sparsity=sparsity, std=1.0, rng=0) != 0
