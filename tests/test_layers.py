@@ -1,0 +1,135 @@
+"""The floors of the code: a module imports only from floors below its own.
+
+The library a reader installs (`weightinit`) sits below what computes the site
+(`weightinit_site`), and inside each the floors run from the argument checks up to the
+package's front door. Every import counts, the lazy ones inside functions included:
+a lazy import still ties the two modules together, and it is how import circles hide.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+
+FLOORS = [
+    # the library
+    {"weightinit._checks", "weightinit._sampling"},
+    {"weightinit.initializers", "weightinit.datasets"},
+    {"weightinit.schemes", "weightinit.nn"},
+    {"weightinit.meanfield", "weightinit.diagnose", "weightinit.architectures", "weightinit.bibliography"},
+    {"weightinit.experiments"},
+    {"weightinit.practice"},
+    {"weightinit"},
+    # the site's computations, on top of the whole library
+    {"weightinit_site", "weightinit_site.tables", "weightinit_site.values", "weightinit_site.explorer",
+     "weightinit_site.figures._style"},
+    {"weightinit_site.figures.basics", "weightinit_site.figures.schemes", "weightinit_site.figures.pitfalls",
+     "weightinit_site.figures.experiments", "weightinit_site.figures.practice",
+     "weightinit_site.figures.architectures"},
+    {"weightinit_site.figures"},
+    {"weightinit_site.figures.render"},
+]
+FLOOR = {name: k for k, floor in enumerate(FLOORS) for name in floor}
+PACKAGES = ("weightinit", "weightinit_site")
+# What the installed library may import besides the standard library: its dependencies.
+LIBRARY_DEPENDENCIES = {"numpy", "scipy"}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(SRC).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def module_file(name: str) -> Path | None:
+    base = SRC.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+MODULES = {module_name(p): p for package in PACKAGES for p in sorted((SRC / package).rglob("*.py"))}
+
+
+def imports(source: str, name: str, is_package: bool = False) -> list[tuple[int, str]]:
+    """(line, module) of every import in `source`, the module named `name`, at any depth.
+
+    ``from pkg import x`` counts as importing ``pkg.x`` when that is a module of src/,
+    else ``pkg``; relative imports are resolved against `name`'s package.
+    """
+    package = name if is_package else name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                found.append((node.lineno, sub if module_file(sub) else base))
+    return found
+
+
+def upward_imports(source: str, name: str, is_package: bool = False) -> list[str]:
+    """The imports of `source` (module `name`) that reach its own floor or a higher one."""
+    own = FLOOR[name]
+    return [
+        f"{name} (floor {own}) line {line} imports {target} (floor {FLOOR[target]})"
+        for line, target in imports(source, name, is_package)
+        if target in FLOOR and FLOOR[target] >= own and target != name
+    ]
+
+
+def test_every_module_has_a_floor():
+    assert set(MODULES) == set(FLOOR), (
+        f"modules without a floor: {sorted(set(MODULES) - set(FLOOR))}; "
+        f"floors naming no module: {sorted(set(FLOOR) - set(MODULES))}"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_imports_point_down(name):
+    path = MODULES[name]
+    wrong = upward_imports(path.read_text(), name, path.name == "__init__.py")
+    assert not wrong, "imports from a floor to one not below it:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if n.split(".")[0] == "weightinit"))
+def test_library_imports_only_numpy_scipy_and_the_standard_library(name):
+    """What `pip install weightinit` brings (numpy, scipy) is all the library may import."""
+    path = MODULES[name]
+    outside = {
+        target.split(".")[0]
+        for _, target in imports(path.read_text(), name, path.name == "__init__.py")
+    } - set(sys.stdlib_module_names) - LIBRARY_DEPENDENCIES - {"weightinit"}
+    assert not outside, f"{name} imports {sorted(outside)}, which `pip install weightinit` does not install"
+
+
+def test_the_check_sees_a_lazy_upward_import():
+    """An import inside a function counts, relative or absolute, and so does the package."""
+    lazy = "def f():\n    from .practice import diagnose_case\n    return diagnose_case\n"
+    assert upward_imports(lazy, "weightinit.experiments") == [
+        "weightinit.experiments (floor 4) line 2 imports weightinit.practice (floor 5)"
+    ]
+    site = "def f():\n    import weightinit_site.values\n"
+    assert upward_imports(site, "weightinit.schemes") == [
+        "weightinit.schemes (floor 2) line 2 imports weightinit_site.values (floor 7)"
+    ]
+    front = "from weightinit import nn\nimport weightinit\n"
+    assert upward_imports(front, "weightinit.meanfield") == [
+        "weightinit.meanfield (floor 3) line 2 imports weightinit (floor 6)"
+    ]
+    same = "from .nn import MLP\n"
+    assert upward_imports(same, "weightinit.schemes") == [
+        "weightinit.schemes (floor 2) line 1 imports weightinit.nn (floor 2)"
+    ]
