@@ -18,11 +18,12 @@ HOST ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv serve site test test-browser lighthouse test-frameworks bench bench-site clean python-check chromium-check
+.PHONY: help venv serve site test test-install test-browser lighthouse test-frameworks bench bench-site clean python-check chromium-check
 
 help:
 	@echo "make serve            build the site with its figures and serve it on http://$(HOST)"
-	@echo "make test             unit tests, every code block, a strict build"
+	@echo "make test             unit tests, every code block, a strict build, the package"
+	@echo "make test-install     the wheel in a fresh environment runs every weightinit snippet"
 	@echo "make site             strict static build into site/"
 	@echo "make test-browser     chromium checks over the built site (needs Debian's chromium)"
 	@echo "make lighthouse       Lighthouse scores of six pages; fails below 95 (needs chromium)"
@@ -75,6 +76,9 @@ site: $(STAMP) $(NODE_STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -m "not browser and not frameworks"
 	$(BIN)/pytest --codeblocks -m "not frameworks" docs README.md
+
+test-install: $(STAMP)
+	$(BIN)/pytest -m install -rP
 
 chromium-check:
 	@command -v chromium >/dev/null || { \

@@ -9,11 +9,22 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+#: A weight's shape: an int or a sequence of non-negative ints.
+Shape: TypeAlias = "int | Sequence[int]"
+#: What ``rng`` accepts (SPEC 7): None, an int seed or a Generator.
+Seed: TypeAlias = "int | np.random.Generator | None"
 
 __all__ = [
+    "ArrayLike",
+    "DTypeLike",
     "FLOAT_DTYPES",
+    "Seed",
+    "Shape",
     "as_generator",
     "check_axes",
     "check_choice",

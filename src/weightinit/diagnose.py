@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_generator, check_choice
+from ._checks import ArrayLike, Seed, as_generator, check_choice
 from .nn import ACTIVATIONS, LOSSES, MLP
 
 __all__ = ["DEAD_MAX", "Diagnosis", "FIXES", "LayerDiagnosis", "RULES", "SATURATED_MAX",
@@ -186,7 +186,7 @@ def _verdict(layer, z, a, slope_flat, dead, saturated, signal, grad_ratio) -> st
     return "ok"
 
 
-def diagnose(net: MLP, x, y=None, loss="mse", rng=0) -> Diagnosis:
+def diagnose(net: MLP, x: ArrayLike, y: ArrayLike | None = None, loss: str = "mse", rng: Seed = 0) -> Diagnosis:
     """Check a network at initialization on one batch: statistics and a verdict per layer.
 
     Parameters

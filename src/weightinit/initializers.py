@@ -20,6 +20,9 @@ from collections.abc import Callable
 import numpy as np
 
 from ._checks import (
+    DTypeLike,
+    Seed,
+    Shape,
     as_generator,
     check_axes,
     check_choice,
@@ -105,7 +108,7 @@ TRUNCATED_STD = truncated_moments(-2.0, 2.0)[1]
 # ----------------------------------------------------------------------------- fans
 
 
-def compute_fans(shape, in_axis: int = -2, out_axis: int = -1) -> tuple[int, int]:
+def compute_fans(shape: Shape, in_axis: int = -2, out_axis: int = -1) -> tuple[int, int]:
     """Return ``(fan_in, fan_out)`` of a weight of the given shape.
 
     The receptive field is the product of every axis other than ``in_axis`` and
@@ -222,15 +225,15 @@ def gain(nonlinearity: str, param: float | None = None) -> float:
 
 # ------------------------------------------------------------------------ sampling
 def variance_scaling(
-    shape,
+    shape: Shape,
     scale: float = 1.0,
     mode: str = "fan_in",
     distribution: str = "normal",
     *,
     in_axis: int = -2,
     out_axis: int = -1,
-    rng=None,
-    dtype=np.float64,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
 ) -> np.ndarray:
     """Draw weights with variance ``scale / n``, where ``n`` is a fan.
 
@@ -305,7 +308,7 @@ def variance_scaling(
 # ----------------------------------------------------------------- plain schemes
 
 
-def zeros(shape, *, rng=None, dtype=np.float64) -> np.ndarray:
+def zeros(shape: Shape, *, rng: Seed = None, dtype: DTypeLike = np.float64) -> np.ndarray:
     """All zeros. Fine for biases; for weights it keeps every unit identical.
 
     Parameters
@@ -324,7 +327,7 @@ def zeros(shape, *, rng=None, dtype=np.float64) -> np.ndarray:
     return constant(shape, 0.0, dtype=dtype)
 
 
-def ones(shape, *, rng=None, dtype=np.float64) -> np.ndarray:
+def ones(shape: Shape, *, rng: Seed = None, dtype: DTypeLike = np.float64) -> np.ndarray:
     """All ones. Used for normalization scales; as weights it breaks no symmetry.
 
     Parameters
@@ -342,7 +345,13 @@ def ones(shape, *, rng=None, dtype=np.float64) -> np.ndarray:
     return constant(shape, 1.0, dtype=dtype)
 
 
-def constant(shape, value: float = 0.0, *, rng=None, dtype=np.float64) -> np.ndarray:
+def constant(
+    shape: Shape,
+    value: float = 0.0,
+    *,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
+) -> np.ndarray:
     """Every entry equal to ``value``.
 
     Parameters
@@ -365,7 +374,14 @@ def constant(shape, value: float = 0.0, *, rng=None, dtype=np.float64) -> np.nda
     return np.full(shape, value, dtype=check_dtype(dtype))
 
 
-def normal(shape, std: float = 0.01, mean: float = 0.0, *, rng=None, dtype=np.float64) -> np.ndarray:
+def normal(
+    shape: Shape,
+    std: float = 0.01,
+    mean: float = 0.0,
+    *,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
+) -> np.ndarray:
     """Gaussian weights :math:`\\mathcal{N}(\\text{mean}, \\text{std}^2)` with a fixed std.
 
     The default ``0.01`` is the "small random" initialization: it ignores the
@@ -394,7 +410,14 @@ def normal(shape, std: float = 0.01, mean: float = 0.0, *, rng=None, dtype=np.fl
     return fill(np.empty(shape, dtype), lambda buf: scaled(gen.standard_normal(out=buf, dtype=buf.dtype), std, mean))
 
 
-def uniform(shape, low: float = -0.05, high: float = 0.05, *, rng=None, dtype=np.float64) -> np.ndarray:
+def uniform(
+    shape: Shape,
+    low: float = -0.05,
+    high: float = 0.05,
+    *,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
+) -> np.ndarray:
     """Uniform weights on ``[low, high)``.
 
     The defaults are Keras' ``RandomUniform``; PyTorch's ``uniform_`` defaults
@@ -429,14 +452,14 @@ def uniform(shape, low: float = -0.05, high: float = 0.05, *, rng=None, dtype=np
 
 
 def truncated_normal(
-    shape,
+    shape: Shape,
     std: float = 0.01,
     mean: float = 0.0,
     a: float = -2.0,
     b: float = 2.0,
     *,
-    rng=None,
-    dtype=np.float64,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
 ) -> np.ndarray:
     """Gaussian :math:`\\mathcal{N}(\\text{mean}, \\text{std}^2)` conditioned on
     ``mean + a*std < x < mean + b*std``.
@@ -510,7 +533,7 @@ VARIANCE_SCALING_SCHEMES = {
 }
 
 
-def variance_scaling_triple(name: str, **params) -> tuple[float, str, str]:
+def variance_scaling_triple(name: str, **params: float) -> tuple[float, str, str]:
     """The ``(scale, mode, distribution)`` with which a named scheme calls :func:`variance_scaling`.
 
     Parameters
@@ -546,7 +569,14 @@ def _variance_scaled(name, shape, in_axis, out_axis, rng, dtype, **params) -> np
     return variance_scaling(shape, *triple, in_axis=in_axis, out_axis=out_axis, rng=rng, dtype=dtype)
 
 
-def lecun_normal(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+def lecun_normal(
+    shape: Shape,
+    *,
+    in_axis: int = -2,
+    out_axis: int = -1,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
+) -> np.ndarray:
     """LeCun normal: :math:`\\mathcal{N}(0, 1/n_\\text{in})`.
 
     Keeps the variance of pre-activations equal to that of the inputs in the
@@ -575,7 +605,14 @@ def lecun_normal(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) 
     return _variance_scaled("lecun_normal", shape, in_axis, out_axis, rng, dtype)
 
 
-def lecun_uniform(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+def lecun_uniform(
+    shape: Shape,
+    *,
+    in_axis: int = -2,
+    out_axis: int = -1,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
+) -> np.ndarray:
     """LeCun uniform: :math:`U(-\\sqrt{3/n_\\text{in}}, \\sqrt{3/n_\\text{in}})`.
 
     Same variance as :func:`lecun_normal`.
@@ -602,7 +639,15 @@ def lecun_uniform(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64)
     return _variance_scaled("lecun_uniform", shape, in_axis, out_axis, rng, dtype)
 
 
-def glorot_normal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+def glorot_normal(
+    shape: Shape,
+    gain: float = 1.0,
+    *,
+    in_axis: int = -2,
+    out_axis: int = -1,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
+) -> np.ndarray:
     """Glorot (Xavier) normal: :math:`\\mathcal{N}(0, g^2 \\cdot 2/(n_\\text{in}+n_\\text{out}))`.
 
     A compromise between keeping the forward variance (``1/fan_in``) and the
@@ -635,7 +680,15 @@ def glorot_normal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None
     return _variance_scaled("glorot_normal", shape, in_axis, out_axis, rng, dtype, gain=gain)
 
 
-def glorot_uniform(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+def glorot_uniform(
+    shape: Shape,
+    gain: float = 1.0,
+    *,
+    in_axis: int = -2,
+    out_axis: int = -1,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
+) -> np.ndarray:
     """Glorot (Xavier) uniform: :math:`U(-a, a)`, :math:`a = g\\sqrt{6/(n_\\text{in}+n_\\text{out})}`.
 
     The Keras default for ``Dense`` and ``Conv`` kernels.
@@ -666,7 +719,14 @@ def glorot_uniform(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=Non
 
 
 def he_normal(
-    shape, mode: str = "fan_in", negative_slope: float = 0.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64
+    shape: Shape,
+    mode: str = "fan_in",
+    negative_slope: float = 0.0,
+    *,
+    in_axis: int = -2,
+    out_axis: int = -1,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
 ) -> np.ndarray:
     """He (Kaiming) normal: :math:`\\mathcal{N}(0, 2/((1+s^2)\\,n))`, ``n`` the chosen fan.
 
@@ -705,7 +765,14 @@ def he_normal(
 
 
 def he_uniform(
-    shape, mode: str = "fan_in", negative_slope: float = 0.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64
+    shape: Shape,
+    mode: str = "fan_in",
+    negative_slope: float = 0.0,
+    *,
+    in_axis: int = -2,
+    out_axis: int = -1,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
 ) -> np.ndarray:
     """He (Kaiming) uniform: :math:`U(-a, a)`, :math:`a = \\sqrt{6/((1+s^2)\\,n)}`.
 
@@ -738,7 +805,14 @@ def he_uniform(
     )
 
 
-def pytorch_default(shape, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+def pytorch_default(
+    shape: Shape,
+    *,
+    in_axis: int = -2,
+    out_axis: int = -1,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
+) -> np.ndarray:
     """PyTorch's ``nn.Linear`` / ``nn.ConvNd`` default: :math:`U(-1/\\sqrt{n_\\text{in}}, 1/\\sqrt{n_\\text{in}})`.
 
     PyTorch writes it as ``kaiming_uniform_(w, a=math.sqrt(5))``. Its variance
@@ -778,7 +852,7 @@ kaiming_uniform = he_uniform
 # ----------------------------------------------------------- structured schemes
 
 
-def _as_matrix_shape(shape, in_axis, out_axis) -> tuple[tuple[int, ...], int]:
+def _as_matrix_shape(shape: Shape, in_axis, out_axis) -> tuple[tuple[int, ...], int]:
     """Shape of the matrix view (one column per output unit) and the output axis."""
     _, o = check_axes(shape, in_axis, out_axis)
     rows = math.prod(d for k, d in enumerate(shape) if k != o)
@@ -791,7 +865,15 @@ def _from_matrix(w: np.ndarray, shape: tuple[int, ...], o: int) -> np.ndarray:
     return np.ascontiguousarray(np.moveaxis(moved, -1, o))
 
 
-def orthogonal(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+def orthogonal(
+    shape: Shape,
+    gain: float = 1.0,
+    *,
+    in_axis: int = -2,
+    out_axis: int = -1,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
+) -> np.ndarray:
     """(Semi-)orthogonal weights scaled by ``gain``.
 
     The weight is viewed as a matrix with one column per output unit: ``rows``
@@ -880,7 +962,15 @@ def _haar_columns(gen: np.random.Generator, m: int, n: int, work: np.dtype, gain
     return q
 
 
-def identity(shape, gain: float = 1.0, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64) -> np.ndarray:
+def identity(
+    shape: Shape,
+    gain: float = 1.0,
+    *,
+    in_axis: int = -2,
+    out_axis: int = -1,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
+) -> np.ndarray:
     """Identity for dense weights, a Dirac delta for conv kernels, times ``gain``.
 
     A dense ``(n_in, n_out)`` weight gets ones on its diagonal, so the layer
@@ -941,7 +1031,14 @@ def n_zero(sparsity: float, rows: int) -> int:
 
 
 def sparse(
-    shape, sparsity: float = 0.9, std: float = 0.01, *, in_axis=-2, out_axis=-1, rng=None, dtype=np.float64
+    shape: Shape,
+    sparsity: float = 0.9,
+    std: float = 0.01,
+    *,
+    in_axis: int = -2,
+    out_axis: int = -1,
+    rng: Seed = None,
+    dtype: DTypeLike = np.float64,
 ) -> np.ndarray:
     """Sparse Gaussian weights: each output unit keeps few nonzero incoming weights.
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_generator, check_choice, check_positive, check_real
+from ._checks import ArrayLike, as_generator, check_choice, check_positive, check_real
 from .nn import MLP, SELU_ALPHA, SELU_LAMBDA, Dense
 
 __all__ = [
@@ -240,7 +240,7 @@ def _expect_shifted(f, mean, std):
     return np.sum(f(mean[..., None] + std[..., None] * z) * weights, axis=-1)
 
 
-def second_moment(f, q=1.0, param=None) -> float:
+def second_moment(f: str | Callable[[np.ndarray], np.ndarray], q: float = 1.0, param: float | None = None) -> float:
     """``E[f(u)^2]`` for ``u ~ N(0, q)``: what a layer's weights must make up for.
 
     Parameters
@@ -274,7 +274,7 @@ def second_moment(f, q=1.0, param=None) -> float:
     return float(expect(lambda u: phi(u) ** 2, q))
 
 
-def exact_gain(nonlinearity, q=1.0, param=None) -> float:
+def exact_gain(nonlinearity: str | Callable[[np.ndarray], np.ndarray], q: float = 1.0, param: float | None = None) -> float:
     """The gain ``g`` with ``g^2 = q / E[phi(u)^2]``, ``u ~ N(0, q)``.
 
     Weights of standard deviation ``g / sqrt(fan_in)`` then keep the pre-activation
@@ -327,7 +327,13 @@ def exact_gain(nonlinearity, q=1.0, param=None) -> float:
 # ---------------------------------------------------------------------------- the maps
 
 
-def variance_map(q, sigma_w, sigma_b, activation="tanh", param=None):
+def variance_map(
+    q: ArrayLike,
+    sigma_w: ArrayLike,
+    sigma_b: ArrayLike,
+    activation: str | Callable[[np.ndarray], np.ndarray] = "tanh",
+    param: float | None = None,
+) -> np.ndarray:
     """One step of the mean-field variance recursion (Poole et al. 2016, Eq. 3).
 
     ``q_next = sigma_w^2 E[phi(sqrt(q) z)^2] + sigma_b^2`` with ``z ~ N(0, 1)``: the
@@ -358,7 +364,14 @@ def variance_map(q, sigma_w, sigma_b, activation="tanh", param=None):
     return np.asarray(sigma_w) ** 2 * expect(lambda u: phi(u) ** 2, q) + np.asarray(sigma_b) ** 2
 
 
-def fixed_point(sigma_w, sigma_b, activation="tanh", q0=1.0, n_iter=500, param=None):
+def fixed_point(
+    sigma_w: ArrayLike,
+    sigma_b: ArrayLike,
+    activation: str | Callable[[np.ndarray], np.ndarray] = "tanh",
+    q0: float = 1.0,
+    n_iter: int = 500,
+    param: float | None = None,
+) -> np.ndarray:
     """The fixed point ``q*`` of `variance_map`, found by iterating it from `q0`.
 
     Iteration stops early where ``q`` no longer changes (to 1e-15 relative).
@@ -401,7 +414,13 @@ def fixed_point(sigma_w, sigma_b, activation="tanh", q0=1.0, n_iter=500, param=N
     return q
 
 
-def chi_1(sigma_w, sigma_b, activation="tanh", q=None, param=None):
+def chi_1(
+    sigma_w: ArrayLike,
+    sigma_b: ArrayLike,
+    activation: str = "tanh",
+    q: ArrayLike | None = None,
+    param: float | None = None,
+) -> np.ndarray:
     """Mean-field gradient growth per layer, ``chi_1 = sigma_w^2 E[phi'(sqrt(q*) z)^2]``.
 
     ``chi_1 < 1`` is the ordered phase (gradients vanish), ``chi_1 > 1`` the chaotic phase
@@ -434,7 +453,14 @@ def chi_1(sigma_w, sigma_b, activation="tanh", q=None, param=None):
     return np.asarray(sigma_w) ** 2 * expect(lambda u: dphi(u) ** 2, q)
 
 
-def correlation_map(c, q, sigma_w, sigma_b, activation="tanh", param=None) -> float:
+def correlation_map(
+    c: float,
+    q: float,
+    sigma_w: float,
+    sigma_b: float,
+    activation: str | Callable[[np.ndarray], np.ndarray] = "tanh",
+    param: float | None = None,
+) -> float:
     """One step of the correlation map between two inputs (Poole et al. 2016, Eq. 5).
 
     Two inputs whose pre-activations both have variance `q` and correlation `c` come out
@@ -488,7 +514,7 @@ def _sigma_b2_on_critical_line(q, activation, param):
     return sw2, q - sw2 * expect(lambda u: phi(u) ** 2, q)
 
 
-def critical_sigma_w(sigma_b, activation="tanh", param=None):
+def critical_sigma_w(sigma_b: ArrayLike, activation: str = "tanh", param: float | None = None) -> np.ndarray:
     """The order-to-chaos boundary: the ``sigma_w`` at which ``chi_1 = 1`` for a given ``sigma_b``.
 
     Along the boundary ``q*`` fixes both scales: ``sigma_w^2 = 1 / E[phi'(sqrt(q*) z)^2]`` and

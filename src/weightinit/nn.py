@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_generator, check_choice, check_count, check_positive
+from ._checks import ArrayLike, Seed, as_generator, check_choice, check_count, check_positive
 from .initializers import initializer
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -156,8 +156,15 @@ class Dense:
             )
 
     @classmethod
-    def create(cls, fan_in, fan_out, activation="linear", init="glorot_uniform",
-               bias_init=None, rng=None):
+    def create(
+        cls,
+        fan_in: int,
+        fan_out: int,
+        activation: str = "linear",
+        init: str | Callable[..., np.ndarray] = "glorot_uniform",
+        bias_init: str | Callable[..., np.ndarray] | None = None,
+        rng: Seed = None,
+    ) -> Dense:
         """Make a layer with weights drawn from an initializer.
 
         Parameters
@@ -192,7 +199,7 @@ class Dense:
         b = np.zeros(fan_out) if bias_init is None else _draw(bias_init, (fan_out,), rng, "bias_init")
         return cls(W, b, activation)
 
-    def __call__(self, x):
+    def __call__(self, x: np.ndarray) -> np.ndarray:
         """Apply the layer to ``x`` of shape ``(n_samples, fan_in)``."""
         return ACTIVATIONS[self.activation][0](x @ self.W + self.b)
 
@@ -266,8 +273,15 @@ class MLP:
                 )
 
     @classmethod
-    def build(cls, sizes, activation="relu", output_activation="linear", init="he_normal",
-              bias_init=None, rng=None):
+    def build(
+        cls,
+        sizes: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        init: str | Callable[..., np.ndarray] = "he_normal",
+        bias_init: str | Callable[..., np.ndarray] | None = None,
+        rng: Seed = None,
+    ) -> MLP:
         """Make a network from layer sizes, one initializer for every layer.
 
         Parameters
@@ -305,7 +319,7 @@ class MLP:
             for n_in, n_out, act in zip(sizes, sizes[1:], acts)
         )
 
-    def forward(self, x) -> Trace:
+    def forward(self, x: ArrayLike) -> Trace:
         """Run the network, recording pre-activations and activations of every layer.
 
         Parameters
@@ -336,11 +350,11 @@ class MLP:
             trace.a.append(ACTIVATIONS[layer.activation][0](z))
         return trace
 
-    def predict(self, x) -> np.ndarray:
+    def predict(self, x: ArrayLike) -> np.ndarray:
         """Return the network's output for inputs `x` of shape ``(n_samples, fan_in)``."""
         return self.forward(x).a[-1]
 
-    def backward(self, trace: Trace, grad_output) -> Gradients:
+    def backward(self, trace: Trace, grad_output: ArrayLike) -> Gradients:
         """Backpropagate the gradient of a scalar loss with respect to the output.
 
         Parameters
@@ -411,8 +425,16 @@ class LSUV:
         return [layer.W for layer in self.net.layers]
 
 
-def lsuv(x, widths, activation="relu", output_activation="linear", *, tol=0.1, max_iter=10,
-         rng=None) -> LSUV:
+def lsuv(
+    x: ArrayLike,
+    widths: Sequence[int],
+    activation: str = "relu",
+    output_activation: str = "linear",
+    *,
+    tol: float = 0.1,
+    max_iter: int = 10,
+    rng: Seed = None,
+) -> LSUV:
     """Layer-sequential unit-variance initialization (Mishkin and Matas 2015, Algorithm 1).
 
     Every weight starts orthonormal (`weightinit.orthogonal`, gain 1) and every bias at
@@ -497,7 +519,7 @@ def lsuv(x, widths, activation="relu", output_activation="linear", *, tol=0.1, m
     return LSUV(net, history)
 
 
-def mse(y_pred, y):
+def mse(y_pred: ArrayLike, y: ArrayLike) -> tuple[float, np.ndarray]:
     """Mean squared error, ``mean((y_pred - y)^2)`` over every entry, and its gradient.
 
     Parameters
@@ -534,7 +556,7 @@ def _check_labels(y, n_samples, n_classes):
     return y
 
 
-def cross_entropy(logits, y):
+def cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, np.ndarray]:
     """Softmax cross-entropy averaged over samples, and its gradient.
 
     Parameters
@@ -569,7 +591,7 @@ def cross_entropy(logits, y):
     return float(-log_p[rows, y].mean()), grad / len(y)
 
 
-def binary_cross_entropy(p, y):
+def binary_cross_entropy(p: ArrayLike, y: ArrayLike) -> tuple[float, np.ndarray]:
     """Binary cross-entropy of probabilities, averaged over samples, and its gradient.
 
     Use with a one-unit ``sigmoid`` output layer. Probabilities are clipped to
@@ -612,8 +634,18 @@ LOSSES: dict[str, Callable] = {
 """Loss name -> ``loss(prediction, target) -> (value, gradient)``."""
 
 
-def train(net: MLP, x, y, loss="mse", steps=300, lr=0.1, momentum=0.9, batch_size=None,
-          target_loss=None, rng=None):
+def train(
+    net: MLP,
+    x: ArrayLike,
+    y: ArrayLike,
+    loss: str = "mse",
+    steps: int = 300,
+    lr: float = 0.1,
+    momentum: float = 0.9,
+    batch_size: int | None = None,
+    target_loss: float | None = None,
+    rng: Seed = None,
+) -> np.ndarray:
     """Train `net` in place with SGD and momentum, returning the loss at every step.
 
     The update is ``v = momentum * v - lr * grad; param += v``.

@@ -150,7 +150,7 @@ class Scheme:
         signature = inspect.signature(self.function).parameters
         return {k: p.default for k, p in signature.items() if k not in _COMMON}
 
-    def bound(self, fan_in: int, fan_out: int, **params) -> float:
+    def bound(self, fan_in: int, fan_out: int, **params: float) -> float:
         """Half-width of a symmetric uniform scheme: :math:`\\sqrt{3\\operatorname{Var}}`."""
         if self.distribution != "uniform" or self.bound_tex is None:
             raise ValueError(f"scheme {self.name!r} is not a symmetric uniform scheme")
