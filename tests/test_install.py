@@ -184,3 +184,18 @@ def test_every_weightinit_snippet_runs_with_the_wheel_alone(venv, tmp_path_facto
     print(f"{len(blocks)} blocks that import weightinit ran with the installed wheel, from {len(ran)} pages: "
           + ", ".join(ran))
     assert not failed, f"{len(failed)} of {len(blocks)} blocks failed with the installed wheel:\n" + "\n".join(failed)
+
+
+GIT_LINE = 'pip install "weightinit @ git+https://github.com/weightinit/weightinit"'
+
+
+def test_readme_and_home_page_give_the_install_lines():
+    """The line the `venv` fixture runs is the one the README and the home page give, and
+    the repository they name beside it is the package's own (its `Source` URL)."""
+    import tomllib
+
+    source = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Source"]
+    assert GIT_LINE.endswith(f'git+{source}"')
+    for page in (ROOT / "README.md", ROOT / "docs" / "index.md"):
+        consoles = [b.code.strip() for b in pytest_codeblocks.extract_from_file(page) if b.syntax == "console"]
+        assert INSTALL_LINE in consoles and GIT_LINE in consoles, f"{page.name}: {consoles}"

@@ -72,3 +72,14 @@ def test_unit_cosines():
     )
     p_disjoint = math.comb(784 - 15, 15) / math.comb(784, 15)
     assert number(values.sparse_disjoint_pairs()) == pytest.approx(100 * p_disjoint, abs=3)
+
+
+def test_version_is_the_package_version():
+    from importlib import metadata
+
+    import weightinit
+
+    assert values.version() == weightinit.__version__
+    assert re.fullmatch(r"\d+\.\d+\.\d+", values.version())
+    # The installed metadata (pyproject's dynamic version) says the same.
+    assert metadata.version("weightinit") == weightinit.__version__

@@ -62,6 +62,7 @@ __all__ = [
     "truncated_std_default_cut",
     "truncated_std_ratio",
     "truncated_std_ratio_squared",
+    "version",
 ]
 
 
@@ -474,3 +475,11 @@ def truncated_std_default_cut() -> str:
     return f"{torch_trunc_normal_cut(1.0)[1]:.4f}"
 
 
+# ------------------------------------------------------------------------- the package
+
+
+def version() -> str:
+    """The version of the library the site documents, ``weightinit.__version__``."""
+    import weightinit
+
+    return weightinit.__version__
