@@ -123,3 +123,76 @@ def test_the_build_workers_execute_each_notebook_once(built_site):
         assert runs == [""], f"{stem}: {runs}"
         assert re.search(rf"Cache hit: \S*/docs/notebooks/{stem}\.py$", log, re.M), stem
     assert "Converting notebook" not in log
+
+
+# ------------------------------------------------------------------ llms.txt
+
+_DIRECTIVE = re.compile(r"\[\[(figure|formula|variance|bound|summary|reference|table|value):")
+
+
+def _nav_pages() -> dict[str, list[str]]:
+    """mkdocs.yml's navigation, as the llms hook reads it: section -> source paths."""
+    import importlib.util
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!ENV", lambda loader, node: None)
+    nav = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)["nav"]
+    spec = importlib.util.spec_from_file_location("weightinit_llms_hook", ROOT / "docs/hooks/llms.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.nav_sections(nav)
+
+
+def _markdown_path(src: str) -> str:
+    """Where the Markdown of page `src` lands: beside its index.html."""
+    stem = src.rsplit(".", 1)[0]
+    return f"{stem}.md" if stem == "index" or stem.endswith("/index") else f"{stem}/index.md"
+
+
+def test_site_serves_llms_txt_listing_every_page_in_nav_order(built_site):
+    site, _ = built_site
+    text = (site / "llms.txt").read_text()
+    base = re.search(r'<link rel="canonical" href="([^"]+)"', (site / "index.html").read_text())[1]
+    listed = {
+        heading: re.findall(r"^- \[[^\]]+\]\(([^)]+)\)", body, re.M)
+        for heading, body in re.findall(r"^## (.+)\n((?:\n|- .*\n)*)", text, re.M)
+    }
+    expected = {section: [base + _markdown_path(src) for src in pages] for section, pages in _nav_pages().items()}
+    assert listed == expected
+    assert sum(map(len, expected.values())) >= 50  # every page of the site, notebooks included
+
+
+def test_llms_markdown_pages_exist_rendered(built_site):
+    site, _ = built_site
+    unrendered, missing = [], []
+    for pages in _nav_pages().values():
+        for src in pages:
+            path = site / _markdown_path(src)
+            if not path.is_file() or not path.read_text().strip():
+                missing.append(src)
+                continue
+            # Code may show a directive (the API page documents them); prose may not.
+            text = re.sub(r"`[^`\n]*`", "", re.sub(r"^```.*?^```", "", path.read_text(), flags=re.M | re.S))
+            if _DIRECTIVE.search(text) or "<!-- explorer:" in text:
+                unrendered.append(src)
+    assert not missing, f"pages listed in llms.txt without their Markdown: {missing}"
+    assert not unrendered, f"Markdown with directives left in it: {unrendered}"
+
+
+def test_llms_markdown_keeps_code_languages_formulas_and_versions(built_site):
+    import weightinit
+
+    site, _ = built_site
+    home = (site / "index.md").read_text()
+    assert "pip install weightinit" in home and f"version {weightinit.__version__}" in home
+    fans = (site / "basics" / "fans" / "index.md").read_text()
+    assert "```python\nimport weightinit as wi" in fans
+    assert re.search(r"`\$n_\\text\{in\}\$`", fans), "inline TeX kept in a code span"
+    notebook = (site / "notebooks" / "depth" / "index.md").read_text()
+    assert "```python" in notebook and "In [" not in notebook and "Copied!" not in notebook
+    scheme = (site / "schemes" / "he" / "index.md").read_text()
+    assert "```latex\n" in scheme and "Figure: " in scheme
