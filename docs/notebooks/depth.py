@@ -12,6 +12,9 @@
 #    not, and this shows in training time as depth grows.
 # 3. [Klambauer et al. (2017)](https://arxiv.org/abs/1706.02515), Theorem 1: SELU networks with LeCun
 #    normal weights pull activations to mean 0 and variance 1 by themselves.
+#
+# To run it on your own machine, install what it imports with
+# `pip install weightinit matplotlib jupyter` and open the `.ipynb` download in Jupyter.
 
 # %%
 import matplotlib.pyplot as plt

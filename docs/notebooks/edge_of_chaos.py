@@ -24,6 +24,9 @@
 # drives $q_l$ to a fixed point $q^*$. For the three settings below, twelve layers bring
 # every start within 0.1% of it. In the notation of the other pages, $\sigma_w^2 = 1$ is
 # LeCun's rule and $\sigma_w^2 = 2$ is He's.
+#
+# To run it on your own machine, install what it imports with
+# `pip install weightinit matplotlib jupyter` and open the `.ipynb` download in Jupyter.
 
 # %%
 import matplotlib.pyplot as plt

@@ -18,6 +18,9 @@
 #
 # Layers are numbered from the input (layer 1) to the output, so the gradient travels from
 # right to left in the plots. Every number and plot was computed when this page was built.
+#
+# To run it on your own machine, install what it imports with
+# `pip install weightinit matplotlib jupyter` and open the `.ipynb` download in Jupyter.
 
 # %%
 from functools import partial

@@ -23,6 +23,9 @@
 # Every number and plot below was computed when this page was built, by
 # `weightinit.experiments.activation_stats`. To turn the knobs yourself (other schemes,
 # activations, depths and widths), open the [explorer](../../explorer/).
+#
+# To run it on your own machine, install what it imports with
+# `pip install weightinit matplotlib jupyter` and open the `.ipynb` download in Jupyter.
 
 # %%
 import math
