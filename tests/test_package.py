@@ -121,7 +121,8 @@ def test_each_notebook_says_what_to_install_and_it_is_enough():
             for module in _imports(text)
             if not {_normal(d) for d in providers.get(module, [])} & brought
         }
-        assert not missing, f"{notebook.name} imports what `{match[0].strip("`")}` does not install: {missing}"
+        line = match[0].strip("`")
+        assert not missing, f"{notebook.name} imports what `{line}` does not install: {missing}"
 
 
 def test_install_closure_sees_dependencies():
