@@ -133,3 +133,29 @@ def test_the_check_sees_a_lazy_upward_import():
     assert upward_imports(same, "weightinit.schemes") == [
         "weightinit.schemes (floor 2) line 1 imports weightinit.nn (floor 2)"
     ]
+
+
+def test_build_cache_keys_follow_the_site_package_into_the_library(hooks):
+    """The hooks key each cached table, value and figure on the source of every module it
+    runs, across both packages (docs/hooks/build.py's `library_closure`)."""
+    values = hooks.library_closure(["weightinit_site.values"])
+    assert {"weightinit_site.values", "weightinit.experiments", "weightinit.meanfield", "weightinit._sampling",
+            "weightinit.diagnose", "weightinit.practice", "weightinit.initializers"} <= set(values)
+    tables = hooks.library_closure(["weightinit_site.tables"])
+    assert {"weightinit.practice", "weightinit.bibliography", "weightinit.schemes"} <= set(tables)
+    # Each module found is a real file, and every import the closure follows was seen by the floors.
+    assert all(hooks.module_path(name) == MODULES[name] for name in values + tables)
+    figure = hooks.library_closure(hooks._module_imports("weightinit_site.figures.basics"))
+    assert "weightinit_site.figures._style" in figure and "weightinit.experiments" in figure
+
+
+def test_explorer_cache_key_follows_the_site_package_into_the_library():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("weightinit_explorer_hook", ROOT / "docs/hooks/explorer.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    used = set(module.modules_used())
+    assert MODULES["weightinit_site.explorer"] in used
+    assert {MODULES[n] for n in ("weightinit.experiments", "weightinit.nn", "weightinit._checks")} <= used
+    assert MODULES["weightinit_site.figures"] not in used
