@@ -108,7 +108,7 @@ def _copy_project(tmp: Path) -> Path:
     (root / "docs" / "other.md").write_text("# Other\n\nNo figure here. Tau: [[value: selu_tau_range]].\n")
     (root / "mkdocs.yml").write_text(MKDOCS_YML)
     # Only the Basics figures: three figures keep each build short.
-    init = root / "src" / "weightinit" / "figures" / "__init__.py"
+    init = root / "src" / "weightinit_site" / "figures" / "__init__.py"
     text = re.sub(r"^from \. import .*$", "from . import basics", init.read_text(), count=1, flags=re.M)
     text = re.sub(r"^__all__ = .*$", '__all__ = ["FIGURES", "FigureSpec", "basics"]', text, count=1, flags=re.M)
     init.write_text(text)
