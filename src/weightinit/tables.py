@@ -37,6 +37,7 @@ __all__ = [
     "loss_not_moving",
     "mha_fused_fans",
     "mixed_precision_underflow",
+    "mup_initial_output",
     "mup_rules",
     "nonfinite_layer",
     "reinit_after_loading_table",
@@ -292,6 +293,19 @@ def mup_rules() -> str:
     for kind in ("input", "hidden", "output"):
         sp, mup = MUP_RULES["sp"][kind], MUP_RULES["mup"][kind]
         lines.append(_row([kind, variance[sp[0]], rate[sp[1]], variance[mup[0]], rate[mup[1]]]))
+    return "\n".join(lines) + "\n"
+
+
+def mup_initial_output() -> str:
+    """Std of the initial output of the coordinate check's network against width, SP and muP
+    (``architectures.initial_output_std``)."""
+    from .architectures import initial_output_std
+
+    widths = (64, 256, 1024, 4096)
+    sp, mup = initial_output_std("sp", widths), initial_output_std("mup", widths)
+    lines = [_row(["width n", "SP: std of f₀", "muP: std of f₀", "muP: std × √n"]), _row(["---"] * 4)]
+    for n, a, b in zip(widths, sp, mup):
+        lines.append(_row([str(n), f"{a:.3f}", f"{b:.4f}", f"{b * math.sqrt(n):.3f}"]))
     return "\n".join(lines) + "\n"
 
 
