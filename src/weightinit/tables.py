@@ -50,6 +50,7 @@ __all__ = [
     "update_ratio_by_lr",
     "variance_scaling_family",
     "wrong_fan_cases",
+    "zero_last_layer",
 ]
 
 
@@ -410,6 +411,29 @@ def initial_loss_by_last_scale() -> str:
     return "\n".join(lines) + "\n"
 
 
+def zero_last_layer() -> str:
+    """Gradient norms per layer in the first two SGD steps of a 10-class He ReLU classifier whose
+    last layer starts at zero, for a zero and a random output bias
+    (``practice.zero_last_layer_gradients``)."""
+    from .practice import zero_last_layer_gradients
+
+    header = ["output bias", "step"]
+    rows = []
+    for label, bias_std in (("zeros", 0.0), ("N(0, 1)", 1.0)):
+        weight, bias = zero_last_layer_gradients(output_bias_std=bias_std)
+        n = weight.shape[1]
+        for step in range(2):
+            cells = []
+            for i in range(n):
+                cells += [f"{weight[step, i]:.3g}", f"{bias[step, i]:.3g}"]
+            rows.append(_row([label, str(step + 1)] + cells))
+    for i in range(1, n + 1):
+        name = "last layer" if i == n else f"layer {i}"
+        header += [f"{name}: ‖∇W‖", f"{name}: ‖∇b‖"]
+    lines = [_row(header), _row(["---"] * len(header))] + rows
+    return "\n".join(lines) + "\n"
+
+
 def dead_relu_by_bias() -> str:
     """Fraction of dead units per hidden layer of a He ReLU network, for several bias values
     (``practice.dead_fractions``)."""
@@ -436,16 +460,20 @@ def activation_std_by_depth() -> str:
 
 
 def gradient_ratio_first_last() -> str:
-    """Norm of the first and the last layer's weight gradient and their ratio, 20 layers of 256,
-    for a standard normal gradient at the output."""
+    """Norm of the first and the last layer's weight gradient and their ratio, and the ratio of
+    the back-propagated gradients' stds, 20 layers of 256, for a standard normal gradient at
+    the output."""
     from .experiments import gradient_stats
     from .practice import DEPTH_CASES, fixed_normal
 
-    lines = [_row(["activation", "init", "first layer", "last layer", "first / last"]), _row(["---"] * 5)]
+    lines = [_row(["activation", "init", "‖∇W‖ first layer", "‖∇W‖ last layer", "‖∇W‖ first / last",
+                   "std of ∂L/∂z, first / last"]), _row(["---"] * 6)]
     for activation, label, init in DEPTH_CASES:
         init = fixed_normal(init) if isinstance(init, float) else init
-        norms = gradient_stats(init, activation, widths=[256] * 20, n_samples=256, rng=0).weight_grad_norms
-        lines.append(_row([activation, label, f"{norms[0]:.3g}", f"{norms[-1]:.3g}", f"{norms[0] / norms[-1]:.3g}"]))
+        stats = gradient_stats(init, activation, widths=[256] * 20, n_samples=256, rng=0)
+        norms, dz = stats.weight_grad_norms, np.sqrt(stats.backprop_grad_vars)
+        lines.append(_row([activation, label, f"{norms[0]:.3g}", f"{norms[-1]:.3g}", f"{norms[0] / norms[-1]:.3g}",
+                           f"{dz[0] / dz[-1]:.3g}"]))
     return "\n".join(lines) + "\n"
 
 
