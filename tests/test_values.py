@@ -72,3 +72,16 @@ def test_unit_cosines():
     )
     p_disjoint = math.comb(784 - 15, 15) / math.comb(784, 15)
     assert number(values.sparse_disjoint_pairs()) == pytest.approx(100 * p_disjoint, abs=3)
+
+
+def test_gelu_is_flat_far_on_its_negative_side():
+    # Phi(-5) - 5 phi(5), from the closed forms.
+    phi = math.exp(-12.5) / math.sqrt(2 * math.pi)
+    slope = 0.5 * math.erfc(5 / math.sqrt(2)) - 5 * phi
+    text = values.gelu_slope_at_minus_five()
+    assert text.startswith(f"${slope:.1e}".split("e")[0]) and "10^{-6}" in text
+    # far under the diagnostic's 1 % of GELU's peak slope (about 1.13)
+    assert abs(slope) < 0.01 * 1.12
+    # GELU's slope Phi(u) + u phi(u) is about -0.0119 at -3 and -0.0104 at -3.05: its size
+    # crosses 1 % of the peak between the two.
+    assert number(values.gelu_flat_below()) == pytest.approx(-3.0, abs=0.05)

@@ -21,7 +21,7 @@ __all__ = ["DEAD_MAX", "Diagnosis", "FIXES", "LayerDiagnosis", "RULES", "SATURAT
 
 #: Activations with flat tails: the only ones whose entries can be "saturated".
 _BOUNDED = ("tanh", "sigmoid")
-#: The largest slope of each activation; an entry is flat where its slope is below 1 % of it.
+#: The largest slope of each activation; an entry is flat where its slope's size is below 1 % of it.
 _PEAK_SLOPE = {name: float(np.max(ACTIVATIONS[name][1](np.linspace(-4.0, 4.0, 8001))))
                for name in ACTIVATIONS}
 _FLAT = 0.01
@@ -243,7 +243,9 @@ def diagnose(net: MLP, x, y=None, loss="mse", rng=0) -> Diagnosis:
         last = grad_stds[-1]
         layers = []
         for i, (layer, z, a, g_std) in enumerate(zip(net.layers, trace.z, trace.a, grad_stds)):
-            flat = ACTIVATIONS[layer.activation][1](z) < _FLAT * _PEAK_SLOPE[layer.activation]
+            # GELU's and SiLU's slope is negative on part of the negative side: a unit there
+            # still learns, so the size of the slope is what counts.
+            flat = np.abs(ACTIVATIONS[layer.activation][1](z)) < _FLAT * _PEAK_SLOPE[layer.activation]
             dead = float(np.mean(flat.all(axis=0)))
             saturated = float(np.mean(flat)) if layer.activation in _BOUNDED else float("nan")
             signal = float(np.std(z)) / x_rms if x_rms > 0 else float("nan")

@@ -32,7 +32,9 @@ __all__ = [
     "float16_max",
     "float16_smallest_subnormal",
     "float16_tiny",
+    "gelu_flat_below",
     "gelu_gain",
+    "gelu_slope_at_minus_five",
     "keras_torch_escape_per_million",
     "keras_torch_truncation_escape",
     "lecun_tanh_at_one",
@@ -97,6 +99,24 @@ def lecun_tanh_fixed_point() -> str:
 def gelu_gain() -> str:
     """GELU's (exact erf form) second-moment gain at unit pre-activation variance."""
     return f"{mf.exact_gain('gelu'):.2f}"
+
+
+def gelu_slope_at_minus_five() -> str:
+    """GELU's slope ``Phi(u) + u phi(u)`` (exact erf form) at ``u = -5``."""
+    slope = float(mf._resolve("gelu", None, derivative=True)(np.array(-5.0)))
+    mantissa, exponent = f"{slope:.1e}".split("e")
+    return f"${mantissa} \\times 10^{{{int(exponent)}}}$"
+
+
+def gelu_flat_below() -> str:
+    """The pre-activation below which the size of GELU's slope (``weightinit.nn``'s form) stays
+    under `weightinit.diagnose`'s flatness threshold, 1 % of its peak slope."""
+    from .diagnose import _FLAT, _PEAK_SLOPE
+    from .nn import ACTIVATIONS
+
+    u = np.linspace(-10.0, 0.0, 100_001)
+    healthy = np.abs(ACTIVATIONS["gelu"][1](u)) >= _FLAT * _PEAK_SLOPE["gelu"]
+    return f"${u[healthy].min():.1f}$"
 
 
 def silu_gain() -> str:
