@@ -145,7 +145,8 @@ def attention_logit_std(d_model: int = 512, d_k: int = 64, q_std: float | None =
 def deepnorm(n_layers: int, architecture: str = "decoder", m_layers: int | None = None) -> tuple[float, float]:
     """DeepNorm's residual multiplier alpha and initialization gain beta.
 
-    From Wang et al. (2022), DeepNet, Figure 2: a DeepNorm block computes
+    From Wang et al. (2022), DeepNet (the decoder of their reference code, microsoft/torchscale
+    ``torchscale/architecture/decoder.py``, divides by ``(8N)^(1/4)``): a DeepNorm block computes
     ``LN(alpha x + G(x))`` and the feed-forward, value and output projections of ``G`` are
     initialized with Xavier normal of gain ``beta``.
 
@@ -231,7 +232,7 @@ def update_size(depths=(2, 4, 8, 16, 32, 64), width: int = 32, lr: float = 1e-4,
     The network has ``depth`` blocks ``x <- LN(alpha x + x W1 W2)`` with linear
     ``width x width`` branches, Xavier-normal weights of gain ``beta``, and the loss
     ``sum((F(x) - y)^2) / 2`` against random targets. Post-LN is ``alpha = beta = 1``;
-    DeepNorm takes ``(alpha, beta)`` from `deepnorm`. Wang et al. (2022, §4.2) bound the
+    DeepNorm takes ``(alpha, beta)`` from `deepnorm`. Wang et al. (2022) bound the
     update of DeepNorm's output by a constant independent of depth, while Post-LN's grows.
 
     Returns

@@ -87,7 +87,7 @@ _ENTRIES = [
     Entry("he2015", ("He", "Zhang", "Ren", "Sun"), 2015,
           "Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet Classification",
           "ICCV", "https://arxiv.org/abs/1502.01852",
-          r"$2/n_\text{in}$ for ReLU and $2/((1 + a^2) n_\text{in})$ for PReLU (§2.2, Eqs. 10, 14, 15); "
+          r"$2/n_\text{in}$ for ReLU and $2/((1 + a^2) n_\text{in})$ for PReLU (§2.2, Eqs. 10 and 14); "
           "the 30-layer comparison with Glorot's initialization (Figure 3).", _RULES),
     Entry("saxe2014", ("Saxe", "McClelland", "Ganguli"), 2014,
           "Exact solutions to the nonlinear dynamics of learning in deep linear neural networks", "ICLR",

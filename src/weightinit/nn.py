@@ -413,7 +413,7 @@ class LSUV:
 
 def lsuv(x, widths, activation="relu", output_activation="linear", *, tol=0.1, max_iter=10,
          rng=None) -> LSUV:
-    """Layer-sequential unit-variance initialization (Mishkin and Matas 2015, Algorithm 1).
+    """Layer-sequential unit-variance initialization (Mishkin and Matas 2015).
 
     Every weight starts orthonormal (`weightinit.orthogonal`, gain 1) and every bias at
     zero. Then, layer by layer from first to last, the weight is divided by the standard
