@@ -102,8 +102,15 @@ def gelu_gain() -> str:
 
 
 def gelu_slope_at_minus_five() -> str:
-    """GELU's slope ``Phi(u) + u phi(u)`` (exact erf form) at ``u = -5``."""
-    slope = float(mf._resolve("gelu", None, derivative=True)(np.array(-5.0)))
+    r"""GELU's slope ``Phi(u) + u phi(u)`` (exact erf form) at ``u = -5``.
+
+    Examples
+    --------
+    >>> gelu_slope_at_minus_five()
+    '$-7.1 \\times 10^{-6}$'
+    """
+    u = -5.0
+    slope = 0.5 * math.erfc(-u / math.sqrt(2)) + u * math.exp(-u * u / 2) / math.sqrt(2 * math.pi)
     mantissa, exponent = f"{slope:.1e}".split("e")
     return f"${mantissa} \\times 10^{{{int(exponent)}}}$"
 
@@ -111,11 +118,11 @@ def gelu_slope_at_minus_five() -> str:
 def gelu_flat_below() -> str:
     """The pre-activation below which the size of GELU's slope (``weightinit.nn``'s form) stays
     under `weightinit.diagnose`'s flatness threshold, 1 % of its peak slope."""
-    from .diagnose import _FLAT, _PEAK_SLOPE
+    from .diagnose import FLAT_SLOPE, PEAK_SLOPE
     from .nn import ACTIVATIONS
 
     u = np.linspace(-10.0, 0.0, 100_001)
-    healthy = np.abs(ACTIVATIONS["gelu"][1](u)) >= _FLAT * _PEAK_SLOPE["gelu"]
+    healthy = np.abs(ACTIVATIONS["gelu"][1](u)) >= FLAT_SLOPE * PEAK_SLOPE["gelu"]
     return f"${u[healthy].min():.1f}$"
 
 
