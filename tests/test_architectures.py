@@ -110,9 +110,26 @@ def test_coordinate_check_sp_grows_with_width_and_mup_does_not():
     assert mup.hidden[:, 1].max() < 2 * mup.hidden[:, 1].min()
 
 
+def test_initial_output_is_flat_in_sp_and_falls_like_one_over_root_width_in_mup():
+    widths = (64, 1024)
+    sp = arch.initial_output_std("sp", widths=widths, n_samples=128)
+    mup = arch.initial_output_std("mup", widths=widths, n_samples=128)
+    # Same draws: muP's output weights are SP's divided by sqrt(n), exactly.
+    assert np.allclose(mup * np.sqrt(widths), sp, rtol=1e-12)
+    # SP: two ReLU layers at variance 1/fan_in halve the second moment twice, std 1/2 at
+    # any width. Eight output-weight draws per width leave the variance a relative
+    # standard error of up to sqrt(2/8) = 0.5 (one dominant direction), 0.25 in std: the
+    # tolerance is 2 of them (seeded).
+    assert np.all(np.abs(sp / 0.5 - 1) < 0.5)
+    # muP: sqrt(1024 / 64) = 4 times smaller at the larger width.
+    assert 2 < mup[0] / mup[1] < 8
+
+
 def test_coordinate_check_rejects_unknown_parametrization():
     with pytest.raises(ValueError, match="mup"):
         arch.coordinate_check("ntk")
+    with pytest.raises(ValueError, match="parametrization"):
+        arch.initial_output_std("ntk")
 
 
 def test_mup_output_init_variance_is_one_over_fan_in_squared():

@@ -100,6 +100,15 @@ def test_dead_counts_units_never_active():
     assert math.isnan(layer.saturated)
 
 
+def test_gelu_units_die_on_the_far_negative_side_only():
+    # Pre-activation z = x * 1 + b with x in [-0.1, 0.1]: near b for every sample.
+    x = np.linspace(-0.1, 0.1, 101)[:, None]
+    # GELU's slope is about -0.13 at -1.4 (a unit there learns) and about -1e-5 at -5 (below
+    # 1 % of its peak slope, about 1.13: flat).
+    net = MLP([Dense(np.ones((1, 3)), np.array([-1.4, -5.0, 0.0]), "gelu")])
+    assert diagnose(net, x).layers[0].dead == pytest.approx(1 / 3)
+
+
 def test_gradient_std_uses_the_loss_when_targets_are_given():
     net = MLP.build([4, 8, 3], "tanh", init="glorot_normal", rng=0)
     x = np.random.default_rng(1).standard_normal((50, 4))

@@ -110,3 +110,52 @@ def test_equivalents_cover_the_registry_and_name_the_right_variance_scaling():
 def test_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("bias_std", [0.0, 1.0])
+def test_zero_last_layer_blocks_the_gradient_below_only_at_the_first_step(bias_std):
+    weight, bias = practice.zero_last_layer_gradients(output_bias_std=bias_std)
+    assert np.all(weight[0, :-1] == 0) and np.all(bias[0, :-1] == 0)
+    assert weight[0, -1] > 0 and bias[0, -1] > 0
+    assert np.all(weight[1] > 0) and np.all(bias[1] > 0)
+
+
+def test_zero_last_layer_makes_the_loss_flat_in_the_layers_below():
+    # Independent of backprop: with W_last = 0 the logits are the output bias for every
+    # input, so moving a first-layer weight leaves the loss exactly where it was.
+    rng = np.random.default_rng(0)
+    net = wi.nn.MLP.build([8, 16, 16, 4], "relu", init="he_normal", rng=rng)
+    net.layers[-1].W[:] = 0.0
+    net.layers[-1].b = rng.standard_normal(4)
+    x, y = rng.standard_normal((64, 8)), rng.integers(0, 4, 64)
+    before = wi.nn.cross_entropy(net.predict(x), y)[0]
+    net.layers[0].W[3, 5] += 0.5
+    net.layers[1].b[2] -= 0.5
+    assert wi.nn.cross_entropy(net.predict(x), y)[0] == before
+
+
+def test_zero_last_layer_gradients_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="output_bias_std"):
+        practice.zero_last_layer_gradients(output_bias_std=-1.0)
+    with pytest.raises(ValueError, match="lr"):
+        practice.zero_last_layer_gradients(lr=0.0)
+
+
+def test_weight_gradient_ratio_shows_the_chaotic_phase_and_not_the_ordered_one():
+    from weightinit.experiments import gradient_stats
+
+    def stats(std):
+        return gradient_stats(practice.fixed_normal(std), "tanh", widths=[256] * 20,
+                              n_samples=256, rng=0)
+
+    ordered, chaotic = stats(0.01), stats(1.0)
+    glorot = gradient_stats("glorot_normal", "tanh", widths=[256] * 20, n_samples=256, rng=0)
+    ratio = lambda s: s.weight_grad_norms[0] / s.weight_grad_norms[-1]
+    assert ratio(chaotic) > 1e3
+    # Ordered: the weight-gradient ratio looks healthy...
+    assert 0.5 < ratio(ordered) < 2
+    # ...but the back-propagated gradient collapses toward the input,
+    dz = np.sqrt(ordered.backprop_grad_vars)
+    assert dz[0] / dz[-1] < 1e-6
+    # and every weight gradient is orders of magnitude below Glorot's.
+    assert ordered.weight_grad_norms.max() < 1e-6 * glorot.weight_grad_norms.min()

@@ -83,3 +83,17 @@ def test_version_is_the_package_version():
     assert re.fullmatch(r"\d+\.\d+\.\d+", values.version())
     # The installed metadata (pyproject's dynamic version) says the same.
     assert metadata.version("weightinit") == weightinit.__version__
+
+
+def test_gelu_is_flat_far_on_its_negative_side():
+    # A central difference of GELU itself, u Phi(u), at -5.
+    gelu = lambda u: u * 0.5 * math.erfc(-u / math.sqrt(2))
+    h = 1e-4
+    slope = (gelu(-5 + h) - gelu(-5 - h)) / (2 * h)
+    text = values.gelu_slope_at_minus_five()
+    assert text.startswith(f"${slope:.1e}".split("e")[0]) and "10^{-6}" in text
+    # far under the diagnostic's 1 % of GELU's peak slope (about 1.13)
+    assert abs(slope) < 0.01 * 1.12
+    # GELU's slope Phi(u) + u phi(u) is about -0.0119 at -3 and -0.0104 at -3.05: its size
+    # crosses 1 % of the peak between the two.
+    assert number(values.gelu_flat_below()) == pytest.approx(-3.0, abs=0.05)

@@ -5,7 +5,7 @@
 # compounds. This page reproduces three results in miniature, all computed when the page
 # was built:
 #
-# 1. [He et al. (2015)](https://arxiv.org/abs/1502.01852), §2.2 and Figure 3: a 30-layer ReLU network trains
+# 1. [He et al. (2015)](https://arxiv.org/abs/1502.01852), Figure 3: a 30-layer ReLU network trains
 #    under He initialization and stalls under Glorot or LeCun initialization.
 # 2. [Saxe et al. (2014)](https://arxiv.org/abs/1312.6120): in deep *linear* networks,
 #    orthogonal weights keep every direction of the signal intact, Gaussian weights do

@@ -20,7 +20,7 @@
 #
 # $$q_l = \sigma_w^2 \, \mathbb{E}_{z \sim \mathcal{N}(0,1)}\left[\phi\left(\sqrt{q_{l-1}}\, z\right)^2\right] + \sigma_b^2 .$$
 #
-# ([Poole et al. 2016, §2, Eq. 3](https://arxiv.org/abs/1606.05340)). Iterating this map
+# ([Poole et al. 2016](https://arxiv.org/abs/1606.05340)). Iterating this map
 # drives $q_l$ to a fixed point $q^*$. For the three settings below, twelve layers bring
 # every start within 0.1% of it. In the notation of the other pages, $\sigma_w^2 = 1$ is
 # LeCun's rule and $\sigma_w^2 = 2$ is He's.
@@ -78,7 +78,7 @@ for sw, sb in scales:
 #
 # $$\chi_1 = \sigma_w^2 \, \mathbb{E}_{z \sim \mathcal{N}(0,1)}\left[\phi'\left(\sqrt{q^*}\, z\right)^2\right].$$
 #
-# ([Poole et al. 2016, Eq. 7](https://arxiv.org/abs/1606.05340)).
+# ([Poole et al. 2016](https://arxiv.org/abs/1606.05340)).
 #
 # - $\chi_1 < 1$: the **ordered phase**. Perturbations die out, nearby inputs become
 #   indistinguishable after enough layers, and back-propagated gradients vanish

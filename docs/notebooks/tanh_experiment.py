@@ -130,7 +130,7 @@ assert np.all(np.diff(lecun.stds) < 0) and lecun.stds[-1] > 0.2
 #   layer ($|\tanh z| < |z|$), so the spread shrinks slowly instead of geometrically. It
 #   follows, layer by layer, the mean-field variance map $q \mapsto
 #   \mathbb{E}[\tanh(\sqrt{q}\, z)^2]$ of [Poole et al. (2016)](https://arxiv.org/abs/1606.05340),
-#   §2, as the checks in the code above assert.
+#   as the checks in the code above assert.
 #
 # ## Histograms per layer
 #
@@ -255,8 +255,9 @@ assert min(piled) > 0.5, piled
 # - **`1.0 * randn`**: the pre-activations are large and the outputs pile up at 0 and 1,
 #   where $\sigma' \approx 0$.
 # - **`randn / sqrt(fan_in)`**: a spread in between. Glorot and Bengio (2010, §3.1) found
-#   that deep sigmoid networks still train badly from such a start: the top hidden layer
-#   is driven into saturation at 0 early in training.
+#   that deep sigmoid networks train badly from a start of this kind, their
+#   $\mathcal{U}(\pm 1/\sqrt{n})$ (a third of this variance): the top hidden layer is
+#   driven into saturation at 0 early in training.
 #
 # ## References
 #

@@ -24,6 +24,7 @@ __all__ = [
     "coordinate_check",
     "deepnorm",
     "gate_singular_values",
+    "initial_output_std",
     "layer_norm",
     "residual_stream_std",
     "rnn_gradient_norm",
@@ -144,7 +145,8 @@ def attention_logit_std(d_model: int = 512, d_k: int = 64, q_std: float | None =
 def deepnorm(n_layers: int, architecture: str = "decoder", m_layers: int | None = None) -> tuple[float, float]:
     """DeepNorm's residual multiplier alpha and initialization gain beta.
 
-    From Wang et al. (2022), DeepNet, Figure 2: a DeepNorm block computes
+    From Wang et al. (2022), DeepNet (the decoder of their reference code, microsoft/torchscale
+    ``torchscale/architecture/decoder.py``, divides by ``(8N)^(1/4)``): a DeepNorm block computes
     ``LN(alpha x + G(x))`` and the feed-forward, value and output projections of ``G`` are
     initialized with Xavier normal of gain ``beta``.
 
@@ -230,7 +232,7 @@ def update_size(depths=(2, 4, 8, 16, 32, 64), width: int = 32, lr: float = 1e-4,
     The network has ``depth`` blocks ``x <- LN(alpha x + x W1 W2)`` with linear
     ``width x width`` branches, Xavier-normal weights of gain ``beta``, and the loss
     ``sum((F(x) - y)^2) / 2`` against random targets. Post-LN is ``alpha = beta = 1``;
-    DeepNorm takes ``(alpha, beta)`` from `deepnorm`. Wang et al. (2022, §4.2) bound the
+    DeepNorm takes ``(alpha, beta)`` from `deepnorm`. Wang et al. (2022) bound the
     update of DeepNorm's output by a constant independent of depth, while Post-LN's grows.
 
     Returns
@@ -358,15 +360,66 @@ def coordinate_check(parametrization: str = "sp", widths=(64, 128, 256, 512, 102
     return CoordinateCheck(widths, output, hidden)
 
 
-def _train_mlp(rules, x, y, n, steps, lr, wgen):
-    n_samples, d_in = x.shape
-    output, hidden = np.zeros(steps + 1), np.zeros(steps + 1)
+def initial_output_std(parametrization: str = "sp", widths=(64, 256, 1024, 4096),
+                       d_in: int = 16, n_samples: int = 256, repeats: int = 8,
+                       rng=0) -> np.ndarray:
+    """Std of the initial output ``f_0(x)`` of `coordinate_check`'s network, per width.
+
+    Under ``sp`` the output layer has variance ``1/n`` on ``n`` hidden units of order 1,
+    so the output's std does not depend on the width. Under ``mup`` its variance is
+    ``1/n^2``: ``n * 1/n^2 = 1/n``, and the std falls like ``n^(-1/2)``, the vanishing
+    initial function of Yang et al. (2022, Appendix D.2).
+
+    Parameters
+    ----------
+    parametrization : {"sp", "mup"}
+    widths : sequence of int
+    d_in, n_samples : int
+        Input features and the number of standard normal inputs.
+    repeats : int
+        Independent initializations per width; the variances are averaged over them.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    numpy.ndarray
+        Root mean square of ``f_0(x)`` over the inputs and the repeats, one per width.
+
+    Examples
+    --------
+    >>> std = initial_output_std("mup", widths=(64, 4096))
+    >>> bool(5 < std[0] / std[1] < 13)  # sqrt(4096 / 64) = 8
+    True
+    """
+    if parametrization not in MUP_RULES:
+        raise ValueError(f"parametrization must be one of {sorted(MUP_RULES)}; got {parametrization!r}")
+    widths = [check_count("widths", w, low=1) for w in widths]
+    repeats = check_count("repeats", repeats, low=1)
+    gen = np.random.default_rng(rng)
+    x = gen.standard_normal((check_count("n_samples", n_samples, low=1), check_count("d_in", d_in, low=1)))
+    out = np.zeros(len(widths))
+    for i, n in enumerate(widths):
+        for _ in range(repeats):
+            ws, _ = _init_mlp(MUP_RULES[parametrization], d_in, n, 0.0, np.random.default_rng(gen.integers(2**32)))
+            f = np.maximum(np.maximum(x @ ws[0], 0.0) @ ws[1], 0.0) @ ws[2]
+            out[i] += np.mean(f**2) / repeats
+    return np.sqrt(out)
+
+
+def _init_mlp(rules, d_in, n, lr, wgen):
     layers = (("input", d_in, n), ("hidden", n, n), ("output", n, 1))
     ws, lrs = [], []
     for kind, fi, fo in layers:
         var, mult = (_factor(r, fi, fo) for r in rules[kind])
         ws.append(normal((fi, fo), std=math.sqrt(var / fi), rng=wgen))
         lrs.append(lr * mult)
+    return ws, lrs
+
+
+def _train_mlp(rules, x, y, n, steps, lr, wgen):
+    n_samples, d_in = x.shape
+    output, hidden = np.zeros(steps + 1), np.zeros(steps + 1)
+    ws, lrs = _init_mlp(rules, d_in, n, lr, wgen)
     for t in range(steps + 1):
         z0 = x @ ws[0]
         a0 = np.maximum(z0, 0.0)

@@ -87,7 +87,7 @@ _ENTRIES = [
     Entry("he2015", ("He", "Zhang", "Ren", "Sun"), 2015,
           "Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet Classification",
           "ICCV", "https://arxiv.org/abs/1502.01852",
-          r"$2/n_\text{in}$ for ReLU and $2/((1 + a^2) n_\text{in})$ for PReLU (§2.2, Eqs. 10, 14, 15); "
+          r"$2/n_\text{in}$ for ReLU and $2/((1 + a^2) n_\text{in})$ for PReLU (§2.2, Eqs. 10 and 14); "
           "the 30-layer comparison with Glorot's initialization (Figure 3).", _RULES),
     Entry("saxe2014", ("Saxe", "McClelland", "Ganguli"), 2014,
           "Exact solutions to the nonlinear dynamics of learning in deep linear neural networks", "ICLR",
@@ -144,7 +144,9 @@ _ENTRIES = [
           _RESIDUAL),
     Entry("devlin2019", ("Devlin", "Chang", "Lee", "Toutanova"), 2019,
           "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding", "NAACL",
-          "https://arxiv.org/abs/1810.04805", r"Truncated $\mathcal{N}(0, 0.02^2)$ weights.", _RESIDUAL),
+          "https://arxiv.org/abs/1810.04805",
+          r"BERT; its released code (google-research/bert, `modeling.py`, `initializer_range=0.02`) "
+          r"draws truncated $\mathcal{N}(0, 0.02^2)$ weights.", _RESIDUAL),
     Entry("press2017", ("Press", "Wolf"), 2017, "Using the Output Embedding to Improve Language Models", "EACL",
           "https://arxiv.org/abs/1608.05859", "Weight tying.", _RESIDUAL),
     Entry("gers2000", ("Gers", "Schmidhuber", "Cummins"), 2000, "Learning to Forget: Continual Prediction with LSTM",
@@ -180,7 +182,13 @@ _ENTRIES = [
     Entry("radford2018", ("Radford", "Narasimhan", "Salimans", "Sutskever"), 2018,
           "Improving Language Understanding by Generative Pre-Training", "OpenAI",
           "https://cdn.openai.com/research-covers/language-unsupervised/language_understanding_paper.pdf",
-          r"GPT-1: every weight $\mathcal{N}(0, 0.02^2)$, the origin of 0.02.", _RESIDUAL),
+          r"GPT-1: every weight $\mathcal{N}(0, 0.02^2)$ (§4.1, *Model specifications*), the number "
+          "transformers took up; DCGAN had used it before.", _RESIDUAL),
+    Entry("radford2016", ("Radford", "Metz", "Chintala"), 2016,
+          "Unsupervised Representation Learning with Deep Convolutional Generative Adversarial Networks",
+          "ICLR", "https://arxiv.org/abs/1511.06434",
+          r"DCGAN: every weight $\mathcal{N}(0, 0.02^2)$ (§4, *Details of adversarial training*), the "
+          "first published use of 0.02.", _RESIDUAL),
     Entry("huang2020", ("Huang", "Perez", "Ba", "Volkovs"), 2020,
           "Improving Transformer Optimization Through Better Initialization", "ICML",
           "https://proceedings.mlr.press/v119/huang20f.html", "T-Fixup: depth-scaled init without LayerNorm.",

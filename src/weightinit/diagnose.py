@@ -16,15 +16,16 @@ import numpy as np
 from ._checks import ArrayLike, Seed, as_generator, check_choice
 from .nn import ACTIVATIONS, LOSSES, MLP
 
-__all__ = ["DEAD_MAX", "Diagnosis", "FIXES", "LayerDiagnosis", "RULES", "SATURATED_MAX",
-           "SIGNAL_RANGE", "GRAD_RANGE", "diagnose"]
+__all__ = ["DEAD_MAX", "Diagnosis", "FIXES", "FLAT_SLOPE", "LayerDiagnosis", "PEAK_SLOPE", "RULES",
+           "SATURATED_MAX", "SIGNAL_RANGE", "GRAD_RANGE", "diagnose"]
 
 #: Activations with flat tails: the only ones whose entries can be "saturated".
 _BOUNDED = ("tanh", "sigmoid")
-#: The largest slope of each activation; an entry is flat where its slope is below 1 % of it.
-_PEAK_SLOPE = {name: float(np.max(ACTIVATIONS[name][1](np.linspace(-4.0, 4.0, 8001))))
-               for name in ACTIVATIONS}
-_FLAT = 0.01
+PEAK_SLOPE = {name: float(np.max(ACTIVATIONS[name][1](np.linspace(-4.0, 4.0, 8001))))
+              for name in ACTIVATIONS}
+"""The largest slope of each activation of `weightinit.nn.ACTIVATIONS`."""
+FLAT_SLOPE = 0.01
+"""An entry is flat where the size of its slope is below this fraction of `PEAK_SLOPE`."""
 
 SATURATED_MAX = 0.25
 """Largest healthy fraction of saturated entries. With Glorot and tanh it is about 1 %."""
@@ -243,7 +244,9 @@ def diagnose(net: MLP, x: ArrayLike, y: ArrayLike | None = None, loss: str = "ms
         last = grad_stds[-1]
         layers = []
         for i, (layer, z, a, g_std) in enumerate(zip(net.layers, trace.z, trace.a, grad_stds)):
-            flat = ACTIVATIONS[layer.activation][1](z) < _FLAT * _PEAK_SLOPE[layer.activation]
+            # GELU's and SiLU's slope is negative on part of the negative side: a unit there
+            # still learns, so the size of the slope is what counts.
+            flat = np.abs(ACTIVATIONS[layer.activation][1](z)) < FLAT_SLOPE * PEAK_SLOPE[layer.activation]
             dead = float(np.mean(flat.all(axis=0)))
             saturated = float(np.mean(flat)) if layer.activation in _BOUNDED else float("nan")
             signal = float(np.std(z)) / x_rms if x_rms > 0 else float("nan")

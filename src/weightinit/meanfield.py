@@ -2,8 +2,8 @@
 
 A wide random network with weights ``N(0, sigma_w^2 / fan_in)`` and biases ``N(0, sigma_b^2)``
 has Gaussian pre-activations whose variance ``q`` follows the variance map of Poole et al.
-(2016, Eq. 3); a perturbation (or a gradient) grows by ``chi_1`` per layer at its fixed
-point (Poole et al. 2016, Eq. 7; Schoenholz et al. 2017, §5). Every expectation here is
+(2016); a perturbation (or a gradient) grows by ``chi_1`` per layer at its fixed
+point (Poole et al. 2016; Schoenholz et al. 2017). Every expectation here is
 ``E[f(sqrt(q) z)]`` with ``z ~ N(0, 1)``, computed by one quadrature rule (see `expect`).
 
 Activations are named (see `ACTIVATIONS`); the functions that need only ``phi`` also accept
@@ -278,7 +278,7 @@ def exact_gain(nonlinearity: str | Callable[[np.ndarray], np.ndarray], q: float 
     """The gain ``g`` with ``g^2 = q / E[phi(u)^2]``, ``u ~ N(0, q)``.
 
     Weights of standard deviation ``g / sqrt(fan_in)`` then keep the pre-activation
-    variance at `q` from layer to layer (the variance map of Poole et al. 2016, Eq. 3, with
+    variance at `q` from layer to layer (the variance map of Poole et al. 2016, with
     no bias). For ``linear``, ``relu`` and ``leaky_relu`` (slope ``s``) the gain is
     ``1``, ``sqrt(2)`` and ``sqrt(2 / (1 + s^2))`` at every `q`, returned in closed form;
     the others come from `second_moment`'s quadrature, accurate to 1e-10 relative.
@@ -334,7 +334,7 @@ def variance_map(
     activation: str | Callable[[np.ndarray], np.ndarray] = "tanh",
     param: float | None = None,
 ) -> np.ndarray:
-    """One step of the mean-field variance recursion (Poole et al. 2016, Eq. 3).
+    """One step of the mean-field variance recursion (Poole et al. 2016).
 
     ``q_next = sigma_w^2 E[phi(sqrt(q) z)^2] + sigma_b^2`` with ``z ~ N(0, 1)``: the
     pre-activation variance of a wide random network with weights
@@ -424,8 +424,8 @@ def chi_1(
     """Mean-field gradient growth per layer, ``chi_1 = sigma_w^2 E[phi'(sqrt(q*) z)^2]``.
 
     ``chi_1 < 1`` is the ordered phase (gradients vanish), ``chi_1 > 1`` the chaotic phase
-    (they explode); ``chi_1 = 1`` is the edge of chaos (Poole et al. 2016, Eq. 7;
-    Schoenholz et al. 2017, §5). It is also the slope of `correlation_map` at
+    (they explode); ``chi_1 = 1`` is the edge of chaos (Poole et al. 2016;
+    Schoenholz et al. 2017). It is also the slope of `correlation_map` at
     ``c = 1``.
 
     Parameters
@@ -461,7 +461,7 @@ def correlation_map(
     activation: str | Callable[[np.ndarray], np.ndarray] = "tanh",
     param: float | None = None,
 ) -> float:
-    """One step of the correlation map between two inputs (Poole et al. 2016, Eq. 5).
+    """One step of the correlation map between two inputs (Poole et al. 2016).
 
     Two inputs whose pre-activations both have variance `q` and correlation `c` come out
     of the next layer with correlation
@@ -518,7 +518,7 @@ def critical_sigma_w(sigma_b: ArrayLike, activation: str = "tanh", param: float 
     """The order-to-chaos boundary: the ``sigma_w`` at which ``chi_1 = 1`` for a given ``sigma_b``.
 
     Along the boundary ``q*`` fixes both scales: ``sigma_w^2 = 1 / E[phi'(sqrt(q*) z)^2]`` and
-    ``sigma_b^2 = q* - sigma_w^2 E[phi(sqrt(q*) z)^2]`` (Poole et al. 2016, §2). This
+    ``sigma_b^2 = q* - sigma_w^2 E[phi(sqrt(q*) z)^2]`` (Poole et al. 2016). This
     solves the second equation for ``q*`` by bisection on ``log q*`` in [1e-12, 1e4]. For
     ``linear``, ``relu`` and ``leaky_relu`` ``E[phi'^2]`` does not depend on ``q`` and the
     boundary is the vertical line ``sigma_w = 1 / sqrt(E[phi'^2])``.

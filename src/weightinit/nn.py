@@ -435,7 +435,7 @@ def lsuv(
     max_iter: int = 10,
     rng: Seed = None,
 ) -> LSUV:
-    """Layer-sequential unit-variance initialization (Mishkin and Matas 2015, Algorithm 1).
+    """Layer-sequential unit-variance initialization (Mishkin and Matas 2015).
 
     Every weight starts orthonormal (`weightinit.orthogonal`, gain 1) and every bias at
     zero. Then, layer by layer from first to last, the weight is divided by the standard

@@ -19,7 +19,7 @@ from .nn import MLP, cross_entropy, train
 
 __all__ = ["fixed_normal", "DEPTH_CASES", "dead_fractions", "DIAGNOSE_CASES", "depth_profiles", "EQUIVALENTS", "Equivalent", "DIAGNOSE_SIZES", "LOW_PRECISION", "PrecisionLoss", "diagnose_case", "reproducibility", "batchnorm_stack", "bfloat16_round",
            "first_nonfinite_layer", "initial_loss", "precision_loss", "reinit_after_loading",
-           "torch_trunc_normal_cut", "update_ratios"]
+           "torch_trunc_normal_cut", "update_ratios", "zero_last_layer_gradients"]
 
 LOW_PRECISION = ("float16", "bfloat16")
 """The half-precision formats of mixed-precision training."""
@@ -189,6 +189,62 @@ def initial_loss(last_scale, n_classes=10, widths=(32, 256, 256), n_samples=2000
     p = np.exp(logits - logits.max(axis=1, keepdims=True))
     p /= p.sum(axis=1, keepdims=True)
     return cross_entropy(logits, y)[0], float(np.mean(p.max(axis=1)))
+
+
+def zero_last_layer_gradients(output_bias_std=0.0, lr=0.1, n_classes=10, widths=(32, 256, 256),
+                              n_samples=2000, rng=0):
+    """Gradient norms of every layer's weights and biases in the first two SGD steps of a He ReLU
+    classifier whose last layer's weights start at zero.
+
+    At the first step the gradient reaching the layers below is ``g @ W_last.T = 0``, whatever
+    the output bias: only the last layer's weights and bias learn. Once that step has made
+    ``W_last`` nonzero, the layers below get a gradient too.
+
+    Parameters
+    ----------
+    output_bias_std : float, default 0.0
+        Std of the normal draw of the output bias (0 gives zeros).
+    lr : float, default 0.1
+        Learning rate of the SGD step between the two gradients.
+    n_classes : int, default 10
+    widths : sequence of int
+        Input and hidden widths.
+    n_samples : int
+        Batch size (standard normal inputs, random labels).
+    rng : None, int or numpy.random.Generator, default 0
+
+    Returns
+    -------
+    weight, bias : numpy.ndarray
+        Shape ``(2, n_layers)``: row 0 at the first step, row 1 at the second.
+
+    Examples
+    --------
+    >>> weight, bias = zero_last_layer_gradients(output_bias_std=1.0)
+    >>> weight[0].tolist()[:-1], bias[0].tolist()[:-1]
+    ([0.0, 0.0], [0.0, 0.0])
+    >>> bool(weight[1].min() > 0)
+    True
+    """
+    lr = check_positive("lr", lr)
+    if not output_bias_std >= 0:
+        raise ValueError(f"output_bias_std must be >= 0; got {output_bias_std}")
+    gen = as_generator(rng)
+    net = MLP.build([*widths, n_classes], "relu", init="he_normal", rng=gen)
+    net.layers[-1].W[:] = 0.0
+    net.layers[-1].b = output_bias_std * gen.standard_normal(n_classes)
+    x = gen.standard_normal((n_samples, widths[0]))
+    y = gen.integers(0, n_classes, n_samples)
+    weight, bias = np.zeros((2, len(net.layers))), np.zeros((2, len(net.layers)))
+    for step in range(2):
+        trace = net.forward(x)
+        grads = net.backward(trace, cross_entropy(trace.a[-1], y)[1])
+        weight[step] = [np.linalg.norm(g) for g in grads.W]
+        bias[step] = [np.linalg.norm(g) for g in grads.b]
+        for layer, gW, gb in zip(net.layers, grads.W, grads.b):
+            layer.W -= lr * gW
+            layer.b -= lr * gb
+    return weight, bias
 
 
 def update_ratios(net: MLP, x, y, lr, loss="cross_entropy") -> np.ndarray:

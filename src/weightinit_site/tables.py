@@ -37,6 +37,7 @@ __all__ = [
     "loss_not_moving",
     "mha_fused_fans",
     "mixed_precision_underflow",
+    "mup_initial_output",
     "mup_rules",
     "nonfinite_layer",
     "reinit_after_loading_table",
@@ -49,6 +50,7 @@ __all__ = [
     "update_ratio_by_lr",
     "variance_scaling_family",
     "wrong_fan_cases",
+    "zero_last_layer",
 ]
 
 
@@ -295,6 +297,19 @@ def mup_rules() -> str:
     return "\n".join(lines) + "\n"
 
 
+def mup_initial_output() -> str:
+    """Std of the initial output of the coordinate check's network against width, SP and muP
+    (``architectures.initial_output_std``)."""
+    from weightinit.architectures import initial_output_std
+
+    widths = (64, 256, 1024, 4096)
+    sp, mup = initial_output_std("sp", widths), initial_output_std("mup", widths)
+    lines = [_row(["width n", "SP: std of f₀", "muP: std of f₀", "muP: std × √n"]), _row(["---"] * 4)]
+    for n, a, b in zip(widths, sp, mup):
+        lines.append(_row([str(n), f"{a:.3f}", f"{b:.4f}", f"{b * math.sqrt(n):.3f}"]))
+    return "\n".join(lines) + "\n"
+
+
 def gate_blocks() -> str:
     """Singular values of each gate's (h, h) block of an LSTM recurrent kernel (h, 4h):
     one orthogonal draw for the whole kernel against one per gate."""
@@ -396,6 +411,29 @@ def initial_loss_by_last_scale() -> str:
     return "\n".join(lines) + "\n"
 
 
+def zero_last_layer() -> str:
+    """Gradient norms per layer in the first two SGD steps of a 10-class He ReLU classifier whose
+    last layer starts at zero, for a zero and a random output bias
+    (``practice.zero_last_layer_gradients``)."""
+    from weightinit.practice import zero_last_layer_gradients
+
+    header = ["output bias", "step"]
+    rows = []
+    for label, bias_std in (("zeros", 0.0), ("N(0, 1)", 1.0)):
+        weight, bias = zero_last_layer_gradients(output_bias_std=bias_std)
+        n = weight.shape[1]
+        for step in range(2):
+            cells = []
+            for i in range(n):
+                cells += [f"{weight[step, i]:.3g}", f"{bias[step, i]:.3g}"]
+            rows.append(_row([label, str(step + 1)] + cells))
+    for i in range(1, n + 1):
+        name = "last layer" if i == n else f"layer {i}"
+        header += [f"{name}: ‖∇W‖", f"{name}: ‖∇b‖"]
+    lines = [_row(header), _row(["---"] * len(header))] + rows
+    return "\n".join(lines) + "\n"
+
+
 def dead_relu_by_bias() -> str:
     """Fraction of dead units per hidden layer of a He ReLU network, for several bias values
     (``practice.dead_fractions``)."""
@@ -422,16 +460,20 @@ def activation_std_by_depth() -> str:
 
 
 def gradient_ratio_first_last() -> str:
-    """Norm of the first and the last layer's weight gradient and their ratio, 20 layers of 256,
-    for a standard normal gradient at the output."""
+    """Norm of the first and the last layer's weight gradient and their ratio, and the ratio of
+    the back-propagated gradients' stds, 20 layers of 256, for a standard normal gradient at
+    the output."""
     from weightinit.experiments import gradient_stats
     from weightinit.practice import DEPTH_CASES, fixed_normal
 
-    lines = [_row(["activation", "init", "first layer", "last layer", "first / last"]), _row(["---"] * 5)]
+    lines = [_row(["activation", "init", "‖∇W‖ first layer", "‖∇W‖ last layer", "‖∇W‖ first / last",
+                   "std of ∂L/∂z, first / last"]), _row(["---"] * 6)]
     for activation, label, init in DEPTH_CASES:
         init = fixed_normal(init) if isinstance(init, float) else init
-        norms = gradient_stats(init, activation, widths=[256] * 20, n_samples=256, rng=0).weight_grad_norms
-        lines.append(_row([activation, label, f"{norms[0]:.3g}", f"{norms[-1]:.3g}", f"{norms[0] / norms[-1]:.3g}"]))
+        stats = gradient_stats(init, activation, widths=[256] * 20, n_samples=256, rng=0)
+        norms, dz = stats.weight_grad_norms, np.sqrt(stats.backprop_grad_vars)
+        lines.append(_row([activation, label, f"{norms[0]:.3g}", f"{norms[-1]:.3g}", f"{norms[0] / norms[-1]:.3g}",
+                           f"{dz[0] / dz[-1]:.3g}"]))
     return "\n".join(lines) + "\n"
 
 

@@ -32,7 +32,9 @@ __all__ = [
     "float16_max",
     "float16_smallest_subnormal",
     "float16_tiny",
+    "gelu_flat_below",
     "gelu_gain",
+    "gelu_slope_at_minus_five",
     "keras_torch_escape_per_million",
     "keras_torch_truncation_escape",
     "lecun_tanh_at_one",
@@ -98,6 +100,31 @@ def lecun_tanh_fixed_point() -> str:
 def gelu_gain() -> str:
     """GELU's (exact erf form) second-moment gain at unit pre-activation variance."""
     return f"{mf.exact_gain('gelu'):.2f}"
+
+
+def gelu_slope_at_minus_five() -> str:
+    r"""GELU's slope ``Phi(u) + u phi(u)`` (exact erf form) at ``u = -5``.
+
+    Examples
+    --------
+    >>> gelu_slope_at_minus_five()
+    '$-7.1 \\times 10^{-6}$'
+    """
+    u = -5.0
+    slope = 0.5 * math.erfc(-u / math.sqrt(2)) + u * math.exp(-u * u / 2) / math.sqrt(2 * math.pi)
+    mantissa, exponent = f"{slope:.1e}".split("e")
+    return f"${mantissa} \\times 10^{{{int(exponent)}}}$"
+
+
+def gelu_flat_below() -> str:
+    """The pre-activation below which the size of GELU's slope (``weightinit.nn``'s form) stays
+    under `weightinit.diagnose`'s flatness threshold, 1 % of its peak slope."""
+    from weightinit.diagnose import FLAT_SLOPE, PEAK_SLOPE
+    from weightinit.nn import ACTIVATIONS
+
+    u = np.linspace(-10.0, 0.0, 100_001)
+    healthy = np.abs(ACTIVATIONS["gelu"][1](u)) >= FLAT_SLOPE * PEAK_SLOPE["gelu"]
+    return f"${u[healthy].min():.1f}$"
 
 
 def silu_gain() -> str:
