@@ -254,6 +254,7 @@ _PAPER = re.compile(
 )
 _LINK = re.compile(r"\]\((?P<url>https?://[^)\s]+)\)")
 _DIRECTIVE = re.compile(r"\[\[reference:\s*(?P<name>[\w.-]+)\s*\]\]")
+_RECOMMENDATION_TABLE = re.compile(r"\[\[table:\s*recommendations_(?P<which>chooser|structures)\s*\]\]")
 
 
 def normalize_url(url: str) -> str:
@@ -301,14 +302,17 @@ def entry_for(url: str) -> Entry | None:
 
 
 def links(text: str) -> list[str]:
-    """The URLs a page's source links to: Markdown links, and the references that
-    ``[[reference: name]]`` directives insert from the scheme registry.
+    """The URLs a page's source links to: Markdown links, the references that
+    ``[[reference: name]]`` directives insert from the scheme registry, and the papers
+    the recommendation table cites where ``[[table: recommendations_chooser]]`` or
+    ``[[table: recommendations_structures]]`` renders its reasons.
 
     Examples
     --------
     >>> links("See [He](https://arxiv.org/abs/1502.01852) and [[reference: glorot_uniform]].")
     ['https://arxiv.org/abs/1502.01852', 'https://proceedings.mlr.press/v9/glorot10a.html']
     """
+    from .recommendations import RECOMMENDATIONS
     from .schemes import scheme
 
     urls = [m["url"] for m in _LINK.finditer(text)]
@@ -316,6 +320,10 @@ def links(text: str) -> list[str]:
         reference = scheme(m["name"]).reference
         if reference is not None:
             urls.append(reference.url)
+    for table in _RECOMMENDATION_TABLE.finditer(text):
+        layer = table["which"] == "chooser"  # the chooser's rows; the other table the rest
+        whys = [r.why for r in RECOMMENDATIONS if (r.structure == "layer") == layer]
+        urls += [m["url"] for why in whys for m in _LINK.finditer(why)]
     return urls
 
 
