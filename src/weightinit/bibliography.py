@@ -304,8 +304,8 @@ def entry_for(url: str) -> Entry | None:
 def links(text: str) -> list[str]:
     """The URLs a page's source links to: Markdown links, the references that
     ``[[reference: name]]`` directives insert from the scheme registry, and the papers
-    the recommendation table cites where ``[[table: recommendations_chooser]]`` or
-    ``[[table: recommendations_structures]]`` renders its reasons.
+    the recommendation table cites where a page renders its reasons (the tables
+    ``recommendations_chooser`` and ``recommendations_structures``).
 
     Examples
     --------

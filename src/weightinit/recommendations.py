@@ -19,6 +19,7 @@ from ._checks import check_choice
 
 __all__ = [
     "ACTIVATION_NAMES",
+    "GAIN_RULES",
     "RECOMMENDATIONS",
     "STRUCTURES",
     "USES",
@@ -169,6 +170,17 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
 def recommendations_for(activation: str, structure: str = "layer") -> tuple[Recommendation, ...]:
     """The table's rows that file `activation` in `structure`.
 
+    Parameters
+    ----------
+    activation : str
+        A key of `ACTIVATION_NAMES`.
+    structure : str, default "layer"
+        A key of `STRUCTURES`.
+
+    Returns
+    -------
+    tuple of Recommendation
+
     Raises
     ------
     ValueError
@@ -186,6 +198,11 @@ def recommendations_for(activation: str, structure: str = "layer") -> tuple[Reco
 
 def uses_for(activation: str, structure: str = "layer") -> tuple[str, ...]:
     """The `USES` keys the table gives `activation` in `structure`; empty if none.
+
+    Parameters
+    ----------
+    activation, structure : str
+        As in `recommendations_for`.
 
     Examples
     --------
@@ -241,6 +258,11 @@ def recommended_gain(activation: str, structure: str = "layer", param: float | N
 def suits(scheme: str) -> tuple[str, ...]:
     """What the table files under a registry scheme: activation keys of the ``layer`` rows,
     then the other structures, in the table's order.
+
+    Parameters
+    ----------
+    scheme : str
+        A name in `weightinit.SCHEMES`.
 
     Examples
     --------
