@@ -210,3 +210,15 @@ def test_jacobian_changes_with_the_controls(explorer):
     # Linear and orthogonal: an isometry, every singular value 1, all in one bar.
     assert _shown_jacobian(page)[:8] == [1.0] * 8
     assert page.locator("#explorer-jacobian svg rect.wi-explorer__bar").count() == 1
+
+
+@pytest.mark.parametrize(("scheme", "activation", "source"), [
+    ("he_normal", "gelu", "exact_gain"), ("orthogonal", "tanh", "calculate_gain"),
+])
+def test_status_names_the_gain_and_its_source(explorer, scheme, activation, source):
+    """gelu's gain is its exact gain (calculate_gain raises for it), and the page says so."""
+    page, _ = explorer(_hash(scheme, activation, 5, 64))
+    status = page.locator("#explorer-status").text_content()
+    g, key = ex.activation_gain(activation)
+    assert key == source
+    assert f"Gain {g:.4g} ({ex.GAIN_SOURCES[source]})" in status, status

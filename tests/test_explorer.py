@@ -72,7 +72,9 @@ def test_saturated_or_dead_shares():
 
 
 def test_scheme_scales_follow_the_registry():
-    for activation, g in [("tanh", 5 / 3), ("relu", math.sqrt(2)), ("linear", 1.0), ("gelu", 1.0)]:
+    gelu = wi.exact_gain("gelu_tanh")  # calculate_gain raises for gelu; nn's gelu is the tanh form
+    assert abs(gelu - 1.5336) < 1e-4
+    for activation, g in [("tanh", 5 / 3), ("relu", math.sqrt(2)), ("linear", 1.0), ("gelu", gelu)]:
         assert math.isclose(ex.layer_stats("he_normal", activation, depth=1, width=64).sigma_w, g)
         assert math.isclose(ex.layer_stats("orthogonal", activation, depth=1, width=64).sigma_w, g)
         assert math.isclose(ex.layer_stats("glorot_normal", activation, depth=1, width=64).sigma_w, g)
@@ -299,3 +301,21 @@ def test_built_site_serves_every_data_file_under_2_mb(built_site):
     assert sum(p.stat().st_size for p in data.rglob("*.json")) < 2_000_000
     assert "explorer:" in log
     assert not list((ROOT / "docs" / "explorer").glob("data"))
+
+
+def test_gelu_gets_the_gain_of_the_recommendation_table_and_says_so():
+    """calculate_gain raises for gelu; the explorer takes the table's exact gain and labels it."""
+    from weightinit.recommendations import uses_for
+
+    assert uses_for("gelu") == ("exact_gain",)
+    for activation in ex.ACTIVATIONS_SHOWN:
+        g, source = ex.activation_gain(activation)
+        if activation in wi.NONLINEARITIES:
+            assert (g, source) == (wi.gain(activation), "calculate_gain")
+        else:
+            assert (g, source) == (wi.exact_gain("gelu_tanh"), "exact_gain"), activation
+    [doc] = ex.explorer_documents("he_normal", 64, ["gelu"], depths=[1])
+    assert doc["gain"] == float(f"{wi.exact_gain('gelu_tanh'):.6g}")  # 6 significant digits
+    assert doc["gain_source"] == ex.GAIN_SOURCES["exact_gain"] and "no entry" in doc["gain_source"]
+    [doc] = ex.explorer_documents("lecun_normal", 64, ["gelu"], depths=[1])
+    assert (doc["gain"], doc["gain_source"]) == (1.0, "the scheme takes no gain")

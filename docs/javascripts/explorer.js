@@ -363,7 +363,8 @@
       root.dataset.drawn = toHash(s);
       root.dataset.drawMs = spent.toFixed(1);
       status.textContent = `${s.scheme}, ${s.activation}, ${depth} layer${depth > 1 ? "s" : ""} of ${s.width} units. ` +
-        `Gain ${short(doc.gain)}, σ_w = ${short(doc.sigma_w)}; gradients over ${doc.n_grad} samples.`;
+        `Gain ${short(doc.gain)} (${doc.gain_source}), σ_w = ${short(doc.sigma_w)}; ` +
+        `gradients over ${doc.n_grad} samples.`;
     } catch (e) {
       if (mine === token) status.textContent = `Could not load the data: ${e.message}`;
     }

@@ -2,17 +2,20 @@
 
 `ENTRIES` holds one `Entry` per work. The reference page renders them with
 a table directive (see `weightinit_site.tables.bibliography`), with the
-pages that cite each one, found by `citations`. A test checks both ways: every
-paper a page links to is here, and every entry here is cited by some page.
+pages that cite each one, found by `citations`. A page cites a work by linking to it or by
+naming it author-year, in prose or in a reference list (see `author_year`). A test checks
+both ways: every work a page cites is here, and every entry here is cited by some page.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ENTRIES", "TOPICS", "Entry", "citations", "entry_for", "is_paper_link", "links", "normalize_url", "pages"]
+__all__ = ["ENTRIES", "TOPICS", "Entry", "author_year", "citations", "entry_for", "entry_for_citation",
+           "is_paper_link", "links", "normalize_url", "pages"]
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,11 @@ _ENTRIES = [
     Entry("krahenbuhl2016", ("Krähenbühl", "Doersch", "Donahue", "Darrell"), 2016,
           "Data-dependent Initializations of Convolutional Neural Networks", "ICLR",
           "https://arxiv.org/abs/1511.06856", "Within- and between-layer rescaling on a batch.", _RULES),
+    Entry("dauphin2019", ("Dauphin", "Schoenholz"), 2019,
+          "MetaInit: Initializing learning by learning to initialize", "NeurIPS",
+          "https://proceedings.neurips.cc/paper/2019/hash/876e8108f87eb61877c6263228b67256-Abstract.html",
+          "MetaInit: the norms of the initial weight matrices tuned by gradient descent on the "
+          "gradient quotient.", _RULES),
     Entry("zhu2021", ("Zhu", "Ni", "Xu", "Kong", "Huang", "Goldstein"), 2021,
           "GradInit: Learning to Initialize Neural Networks for Stable and Efficient Training", "NeurIPS",
           "https://arxiv.org/abs/2102.08098", "GradInit: learned per-tensor scales.", _RULES),
@@ -254,6 +262,7 @@ _PAPER = re.compile(
 )
 _LINK = re.compile(r"\]\((?P<url>https?://[^)\s]+)\)")
 _DIRECTIVE = re.compile(r"\[\[reference:\s*(?P<name>[\w.-]+)\s*\]\]")
+_RECOMMENDATION_TABLE = re.compile(r"\[\[table:\s*recommendations_(?P<which>chooser|structures)\s*\]\]")
 
 
 def normalize_url(url: str) -> str:
@@ -301,14 +310,17 @@ def entry_for(url: str) -> Entry | None:
 
 
 def links(text: str) -> list[str]:
-    """The URLs a page's source links to: Markdown links, and the references that
-    ``[[reference: name]]`` directives insert from the scheme registry.
+    """The URLs a page's source links to: Markdown links, the references that
+    ``[[reference: name]]`` directives insert from the scheme registry, and the papers
+    the recommendation table cites where a page renders its reasons (the tables
+    ``recommendations_chooser`` and ``recommendations_structures``).
 
     Examples
     --------
     >>> links("See [He](https://arxiv.org/abs/1502.01852) and [[reference: glorot_uniform]].")
     ['https://arxiv.org/abs/1502.01852', 'https://proceedings.mlr.press/v9/glorot10a.html']
     """
+    from .recommendations import RECOMMENDATIONS
     from .schemes import scheme
 
     urls = [m["url"] for m in _LINK.finditer(text)]
@@ -316,7 +328,64 @@ def links(text: str) -> list[str]:
         reference = scheme(m["name"]).reference
         if reference is not None:
             urls.append(reference.url)
+    for table in _RECOMMENDATION_TABLE.finditer(text):
+        layer = table["which"] == "chooser"  # the chooser's rows; the other table the rest
+        whys = [r.why for r in RECOMMENDATIONS if (r.structure == "layer") == layer]
+        urls += [m["url"] for why in whys for m in _LINK.finditer(why)]
     return urls
+
+
+#: A surname: a capital, then at least one lower-case letter (not an acronym such as ICLR).
+_NAME = r"[A-Z][\w'’-]*[a-z][\w'’-]*"
+_AUTHOR_YEAR = re.compile(
+    rf"(?<![\w/.-])(?P<first>{_NAME})(?:(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+){_NAME})*"
+    r"(?:\s+et\s+al\.?)?,?\s+\(?(?P<year>(?:19|20)\d\d)[a-z]?(?![\w.])"
+)
+#: Capitalized words that stand before a year without naming an author.
+_NOT_AUTHORS = frozenset({"Since", "In", "From", "Until", "Before", "After", "As", "Of", "By", "The",
+                          "December", "January", "March", "June", "July", "October", "Python",
+                          "Debian", "Chrome", "Chromium", "Node", "Material", "Lighthouse"})
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
+
+
+def author_year(text: str) -> list[tuple[str, int]]:
+    """The works a page cites by author and year, outside code blocks: ``(first author's
+    surname, year)`` for "He et al. (2015)", "Glorot and Bengio 2010", "Dauphin &
+    Schoenholz (2019, *NeurIPS*)", "[Poole et al. 2016, §2]" or a reference-list line
+    "Zhang, Dauphin, Ma (2019). ...".
+
+    Examples
+    --------
+    >>> author_year("as He et al. (2015) and Dauphin & Schoenholz (2019, NeurIPS) show")
+    [('He', 2015), ('Dauphin', 2019)]
+    >>> author_year("- Saxe, McClelland, Ganguli (2014). Exact solutions. PyTorch 2.13, Python 3.11")
+    [('Saxe', 2014)]
+    """
+    text = _FENCE.sub("", text)
+    found = []
+    for m in _AUTHOR_YEAR.finditer(text):
+        if m["first"] not in _NOT_AUTHORS:
+            found.append((m["first"], int(m["year"])))
+    return found
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+def entry_for_citation(surname: str, year: int) -> Entry | None:
+    """The entry an author-year citation names: same first author, and the same year or one
+    off (a preprint's year against its venue's).
+
+    Examples
+    --------
+    >>> entry_for_citation("Krahenbuhl", 2016).key, entry_for_citation("Saxe", 2013).key
+    ('krahenbuhl2016', 'saxe2014')
+    >>> entry_for_citation("Nobody", 2019) is None
+    True
+    """
+    matches = [e for e in ENTRIES.values() if _fold(e.authors[0]) == _fold(surname) and abs(e.year - year) <= 1]
+    return min(matches, key=lambda e: abs(e.year - year), default=None)
 
 
 def pages(docs_dir: Path) -> list[Path]:
@@ -327,7 +396,8 @@ def pages(docs_dir: Path) -> list[Path]:
 
 
 def citations(docs_dir: str | Path) -> dict[str, list[str]]:
-    """For each entry key, the pages (paths relative to `docs_dir`) that cite it.
+    """For each entry key, the pages (paths relative to `docs_dir`) that cite it, by a link
+    or author-year.
 
     Every page under `docs_dir` counts except the bibliography itself: the Markdown
     pages and the notebooks in ``notebooks/``.
@@ -352,8 +422,10 @@ def citations(docs_dir: str | Path) -> dict[str, list[str]]:
         raise ValueError(f"docs_dir must be the site's docs folder; got {str(docs_dir)!r}")
     cited: dict[str, set[str]] = {key: set() for key in ENTRIES}
     for page in pages(docs_dir):
-        for url in links(page.read_text(encoding="utf-8")):
-            entry = entry_for(url)
+        text = page.read_text(encoding="utf-8")
+        found = [entry_for(url) for url in links(text)]
+        found += [entry_for_citation(name, year) for name, year in author_year(text)]
+        for entry in found:
             if entry is not None:
                 cited[entry.key].add(page.relative_to(docs_dir).as_posix())
     return {key: sorted(pages) for key, pages in cited.items()}

@@ -20,6 +20,8 @@ from functools import cached_property
 
 from . import initializers as init
 from ._sampling import truncated_moments
+from .recommendations import ACTIVATION_NAMES
+from .recommendations import suits as recommended_suits
 
 __all__ = ["Reference", "Scheme", "SCHEMES", "get", "scheme", "variance_scaling_triples"]
 
@@ -94,7 +96,9 @@ class Scheme:
     summary : str
         The rule in one sentence.
     suits : tuple of str
-        Activations or layers the scheme is meant for.
+        Activations or layers the scheme is meant for: the activations and structures
+        that `weightinit.recommendations.RECOMMENDATIONS` files under it, then the
+        other uses given here (which name no activation).
     reference : Reference or None
         The paper or documentation it comes from; None for the plain schemes.
 
@@ -119,6 +123,13 @@ class Scheme:
     bound_tex: str | None = None
 
     def __post_init__(self):
+        by_hand = [s for s in self.suits if s in ACTIVATION_NAMES]
+        if by_hand:
+            raise TypeError(
+                f"scheme {self.name!r} names activations in suits ({', '.join(by_hand)}); "
+                "they come from weightinit.recommendations.RECOMMENDATIONS"
+            )
+        object.__setattr__(self, "suits", recommended_suits(self.name) + self.suits)
         triple = init.VARIANCE_SCALING_SCHEMES.get(self.name)
         if triple is None:
             if self.distribution is None or self.variance is None:
@@ -297,7 +308,7 @@ SCHEMES: dict[str, Scheme] = {
             formula=r"W \sim \mathcal{N}\left(0,\ \frac{1}{" + _IN + r"}\right)",
             variance_tex=r"\frac{1}{" + _IN + "}",
             summary="Variance one over the fan-in: a unit's pre-activation has the variance of its inputs.",
-            suits=("selu", "tanh", "linear"),
+            suits=(),
             reference=LECUN,
         ),
         Scheme(
@@ -306,7 +317,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex=r"\frac{1}{" + _IN + "}",
             bound_tex=r"\sqrt{\frac{3}{" + _IN + r"}}",
             summary="LeCun's variance from a uniform distribution.",
-            suits=("selu", "tanh", "linear"),
+            suits=(),
             reference=LECUN,
         ),
         Scheme(
@@ -315,7 +326,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex=r"g^2\,\frac{2}{" + _IN + " + " + _OUT + "}",
             summary="Variance two over the sum of the fans: a compromise between the forward and "
             "backward passes.",
-            suits=("tanh", "sigmoid", "linear", "softmax"),
+            suits=(),
             reference=GLOROT,
         ),
         Scheme(
@@ -325,7 +336,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex=r"g^2\,\frac{2}{" + _IN + " + " + _OUT + "}",
             bound_tex=r"g\,\sqrt{\frac{6}{" + _IN + " + " + _OUT + "}}",
             summary="Glorot's variance from a uniform distribution; Keras' default.",
-            suits=("tanh", "sigmoid", "linear", "softmax"),
+            suits=(),
             reference=GLOROT,
         ),
         Scheme(
@@ -334,7 +345,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex=r"\frac{2}{(1 + s^2)\," + _IN + "}",
             summary="Variance two over the fan-in: ReLU discards half of the signal, so the weights "
             "double it back.",
-            suits=("relu", "leaky_relu", "prelu", "gelu"),
+            suits=(),
             reference=HE,
         ),
         Scheme(
@@ -343,7 +354,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex=r"\frac{2}{(1 + s^2)\," + _IN + "}",
             bound_tex=r"\sqrt{\frac{6}{(1 + s^2)\," + _IN + "}}",
             summary="He's variance from a uniform distribution.",
-            suits=("relu", "leaky_relu", "prelu", "gelu"),
+            suits=(),
             reference=HE,
         ),
         Scheme(
@@ -364,7 +375,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex=r"\frac{g^2}{\max(" + _IN + ", " + _OUT + ")}",
             summary="A random orthogonal matrix: every singular value equals the gain, so no direction "
             "is amplified or lost.",
-            suits=("linear", "tanh", "rnn", "very deep networks"),
+            suits=(),
             reference=SAXE,
         ),
         Scheme(
@@ -389,7 +400,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex=r"\left(1 - \frac{\lceil \rho\, " + _IN + r" \rceil}{" + _IN + r"}\right)\sigma^2",
             summary="Each unit starts connected to a few random inputs, so units differ even when "
             "the layer is wide.",
-            suits=("tanh", "sigmoid", "deep autoencoders"),
+            suits=("deep autoencoders",),
             reference=MARTENS,
         ),
     ]

@@ -29,6 +29,7 @@ from weightinit.experiments import edge_of_chaos
 from weightinit._checks import check_choice, check_count
 from weightinit.initializers import NONLINEARITIES, gain
 from weightinit.nn import ACTIVATIONS, MLP
+from weightinit.recommendations import recommended_gain
 from weightinit.schemes import scheme as _scheme
 
 SCHEMES = ("zeros", "normal-0.01", "normal-1", "lecun_normal", "glorot_normal", "he_normal", "orthogonal")
@@ -66,11 +67,45 @@ SATURATION = 0.01
 SEED = 0
 
 
+_GAIN_SCHEMES = ("glorot_normal", "he_normal", "orthogonal")
+
+GAIN_SOURCES = {"calculate_gain": "weightinit.gain, as PyTorch's calculate_gain",
+                "exact_gain": "exact gain; calculate_gain has no entry"}
+"""Where an activation's gain comes from (see `activation_gain`), as the page labels it."""
+
+
+def activation_gain(activation):
+    """The gain the explorer gives an activation, and where it comes from.
+
+    An activation PyTorch's ``calculate_gain`` knows gets `weightinit.gain` (which mirrors
+    it: tanh 5/3, relu sqrt(2)). ``gelu``, for which ``calculate_gain`` raises, gets the
+    gain `weightinit.recommendations.RECOMMENDATIONS` gives it, its exact gain at unit
+    variance, of the tanh form that `weightinit.nn` computes.
+
+    Returns
+    -------
+    gain : float
+    source : str
+        A key of `GAIN_SOURCES`.
+
+    Examples
+    --------
+    >>> activation_gain("tanh")
+    (1.6666666666666667, 'calculate_gain')
+    >>> g, source = activation_gain("gelu")
+    >>> round(g, 4), source
+    (1.5336, 'exact_gain')
+    """
+    check_choice("activation", activation, ACTIVATIONS_SHOWN)
+    if activation in NONLINEARITIES:
+        return gain(activation), "calculate_gain"
+    return recommended_gain({"gelu": "gelu_tanh"}.get(activation, activation)), "exact_gain"
+
+
 def _scheme_params(scheme, activation):
     """The registry name and parameters of one of the explorer's schemes, and the gain."""
     check_choice("scheme", scheme, SCHEMES)
-    check_choice("activation", activation, ACTIVATIONS_SHOWN)
-    g = gain(activation) if activation in NONLINEARITIES else 1.0
+    g, _ = activation_gain(activation)
     name, params = {
         "zeros": ("zeros", {}),
         "normal-0.01": ("normal", {"std": 0.01}),
@@ -80,18 +115,18 @@ def _scheme_params(scheme, activation):
         "he_normal": ("variance_scaling", {"scale": g * g, "mode": "fan_in", "distribution": "normal"}),
         "orthogonal": ("orthogonal", {"gain": g}),
     }[scheme]
-    return name, params, (g if scheme in ("glorot_normal", "he_normal", "orthogonal") else 1.0)
+    return name, params, (g if scheme in _GAIN_SCHEMES else 1.0)
 
 
 def scheme_init(scheme, activation):
     """The initializer and its weight scale for one of the explorer's schemes.
 
     ``normal-0.01`` and ``normal-1`` are `weightinit.normal` with that std. Schemes
-    that take a gain get the activation's `weightinit.gain`: ``glorot_normal`` and
+    that take a gain get the activation's gain, `activation_gain`: ``glorot_normal`` and
     ``orthogonal`` through their ``gain`` argument, and ``he_normal`` as PyTorch's
     ``kaiming_normal_(nonlinearity=...)`` does, variance ``gain^2 / fan_in`` (which is
-    He's ``2 / fan_in`` for relu). `weightinit.gain` has no entry for ``gelu``; it gets
-    a gain of 1.
+    He's ``2 / fan_in`` for relu). For ``gelu``, which ``calculate_gain`` does not know,
+    that is its exact gain.
 
     Parameters
     ----------
@@ -513,6 +548,8 @@ def explorer_documents(scheme, width, activations=ACTIVATIONS_SHOWN, depths=DEPT
                 "activation": activation,
                 "width": width,
                 "gain": _round(g, 6),
+                "gain_source": (GAIN_SOURCES[activation_gain(activation)[1]] if scheme in _GAIN_SCHEMES
+                                else "the scheme takes no gain"),
                 "sigma_w": _round(sigma_w, 6),
                 "n_samples": n_samples,
                 "n_grad": n_grad,
@@ -560,7 +597,7 @@ def explorer_document(scheme, activation, width, depths=DEPTHS, n_samples=N_SAMP
     Returns
     -------
     dict
-        ``{"scheme", "activation", "width", "gain", "sigma_w", "n_samples", "n_grad",
+        ``{"scheme", "activation", "width", "gain", "gain_source", "sigma_w", "n_samples", "n_grad",
         "n_jacobian", "jacobian_bin", "layers": [[mean, std, saturated %], ...], "grad_std": {depth:
         [...]}, "histograms": {layer: {"lo", "hi", "p"}}, "jacobian": {depth:
         spectrum_summary}}``, JSON-ready.

@@ -40,6 +40,10 @@ __all__ = [
     "mup_initial_output",
     "mup_rules",
     "nonfinite_layer",
+    "recommendations",
+    "recommendations_chooser",
+    "recommendations_schemes",
+    "recommendations_structures",
     "reinit_after_loading_table",
     "reproducibility_table",
     "schemes",
@@ -79,6 +83,87 @@ def schemes() -> str:
             )
         )
     return "\n".join(lines) + "\n"
+
+
+def _recommendation_rows(base: str, structures, why: bool) -> list[str]:
+    """The rows of `weightinit.recommendations.RECOMMENDATIONS` in `structures`, rows that
+    differ only in structure merged; links relative to ``docs/`` with `base` before them."""
+    from weightinit.recommendations import ACTIVATION_NAMES, RECOMMENDATIONS, STRUCTURES, USES, recommended_gain
+
+    groups: dict[tuple, list] = {}
+    for r in RECOMMENDATIONS:
+        if r.structure in structures:
+            groups.setdefault((r.activations, r.uses, r.gain), []).append(r)
+    rows = []
+    for (activations, uses, rule), members in groups.items():
+        names = ", ".join(ACTIVATION_NAMES[a] for a in activations)
+        where = [m.structure for m in members if m.structure != "layer"]
+        if where:
+            names += ": " + " or ".join(STRUCTURES[w].split(" (")[0] for w in where)
+        use = " or ".join(f"[{USES[u].label}]({base}{USES[u].page})" for u in uses)
+        if rule == "he":
+            gain = (f"ReLU {recommended_gain('relu'):.4f}; "
+                    r"$\sqrt{2 / (1 + s^2)}$ for slope $s$")
+        elif rule == "exact":
+            gain = ", ".join(f"{ACTIVATION_NAMES[a]} {recommended_gain(a):.4f}" for a in activations)
+            gain += " (at unit variance)"
+        else:
+            values = {f"{recommended_gain(a, members[0].structure):g}" for a in activations}
+            gain = ", ".join(sorted(values))
+        if rule == "exact":
+            variance = r"$g^2 / n_\text{in}$"
+        else:
+            variance = " or ".join(f"${SCHEMES[USES[u].schemes[0]].variance_tex}$" for u in uses)
+        cells = [names, use, gain, variance]
+        if why:
+            cells.append(" ".join(dict.fromkeys(m.why for m in members)))
+        rows.append(_row(cells))
+    return rows
+
+
+def _recommendation_table(base: str, structures, why: bool = False) -> str:
+    header = ["activation", "use", "gain $g$", "variance of one weight"]
+    header += ["why"] if why else []
+    lines = [_row(header), _row(["---"] * len(header))]
+    return "\n".join(lines + _recommendation_rows(base, structures, why)) + "\n"
+
+
+def recommendations() -> str:
+    """The scheme and gain for each activation and structure, from
+    `weightinit.recommendations.RECOMMENDATIONS`, with links for the home page."""
+    return _recommendation_table("", ("layer", "deep_plain", "recurrent"))
+
+
+def recommendations_schemes() -> str:
+    """`recommendations` with links for a page one folder down (``schemes/index.md``)."""
+    return _recommendation_table("../", ("layer", "deep_plain", "recurrent"))
+
+
+def recommendations_chooser() -> str:
+    """The scheme and gain for each activation that follows a layer, and why, with links
+    for a page one folder down (``practice/which-initializer.md``)."""
+    return _recommendation_table("../", ("layer",), why=True)
+
+
+def recommendations_structures() -> str:
+    """The structures the recommendation table gives a scheme of their own, as list items
+    for ``practice/which-initializer.md``."""
+    from weightinit.recommendations import ACTIVATION_NAMES, RECOMMENDATIONS, STRUCTURES, USES, recommended_gain
+
+    groups: dict[tuple, list] = {}
+    for r in RECOMMENDATIONS:
+        if r.structure != "layer":
+            groups.setdefault((r.activations, r.uses, r.gain), []).append(r)
+    items = []
+    for (activations, uses, _), members in groups.items():
+        where = ", or ".join(STRUCTURES[m.structure] for m in members)
+        names = " or ".join(ACTIVATION_NAMES[a] for a in activations)
+        gains = {f"{recommended_gain(a, m.structure):g}" for a in activations for m in members}
+        use = " or ".join(f"[{USES[u].label}](../{USES[u].page})" for u in uses)
+        why = " ".join(m.why for m in members)
+        items.append(f"- **{where[0].upper()}{where[1:]},** with {names} units: {use} at gain "
+                     f"{', '.join(sorted(gains))}. {why}")
+    return "\n".join(items) + "\n"
 
 
 def _fraction(x: float) -> str:
@@ -225,13 +310,15 @@ def wrong_fan_cases() -> str:
 
 def exact_gains() -> str:
     """The second-moment gain of every activation ``meanfield.exact_gain`` knows, at ``q = 1``,
-    beside PyTorch's ``calculate_gain`` (``weightinit.gain`` mirrors it) where it has the name."""
+    beside PyTorch's ``calculate_gain`` (``weightinit.gain`` mirrors it) where it has the name,
+    and the scheme `weightinit.recommendations.RECOMMENDATIONS` gives it."""
     from weightinit.meanfield import ACTIVATIONS, PARAM_DEFAULTS, exact_gain, second_moment
+    from weightinit.recommendations import ACTIVATION_NAMES, USES, uses_for
 
     lines = [
         _row(["activation", "`param`", "$\\mathbb{E}[\\phi(z)^2]$", "exact gain $g$", "$g^2$",
-              "PyTorch `calculate_gain`", "PyTorch / exact"]),
-        _row(["---"] * 7),
+              "PyTorch `calculate_gain`", "PyTorch / exact", "recommended scheme"]),
+        _row(["---"] * 8),
     ]
     for name in ACTIVATIONS:
         default = PARAM_DEFAULTS[name]
@@ -241,8 +328,10 @@ def exact_gains() -> str:
             torch_cells = [f"{theirs:.4f}", f"{theirs / g:.3f}"]
         else:
             torch_cells = ["none (raises)", ""]
+        uses = uses_for(name) if name in ACTIVATION_NAMES else ()
+        use = " or ".join(USES[u].label for u in uses) or "none in the table"
         lines.append(_row([f"`{name}`", "" if default is None else f"{default:g}",
-                           f"{second_moment(name):.4f}", f"{g:.4f}", f"{g * g:.4f}", *torch_cells]))
+                           f"{second_moment(name):.4f}", f"{g:.4f}", f"{g * g:.4f}", *torch_cells, use]))
     return "\n".join(lines) + "\n"
 
 

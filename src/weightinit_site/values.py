@@ -29,6 +29,7 @@ __all__ = [
     "diagnose_saturated_max",
     "diagnose_signal_high",
     "diagnose_signal_low",
+    "explorer_gelu_gain",
     "float16_max",
     "float16_smallest_subnormal",
     "float16_tiny",
@@ -95,6 +96,13 @@ def lecun_tanh_fixed_point() -> str:
 
 
 # ------------------------------------------------------------- gains (architectures/gains.md)
+
+
+def explorer_gelu_gain() -> str:
+    """The gain the explorer gives gelu (`weightinit.explorer.activation_gain`)."""
+    from .explorer import activation_gain
+
+    return f"{activation_gain('gelu')[0]:.4f}"
 
 
 def gelu_gain() -> str:
