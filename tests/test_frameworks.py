@@ -6,7 +6,7 @@ Both samples of a pair are held to the registry's mean and variance at the
 framework's own fans (tolerances from the sample size, see test_initializers), and
 to each other with a two-sample KS test.
 
-Run with ``make test-frameworks`` (installs torch==2.13.0, keras and jax, Keras on the
+Run with ``make test-frameworks`` (installs the pins of ``frameworks.txt``, Keras on the
 torch backend). ``make test`` deselects them by their marker; run without the packages,
 they fail and say what to install, never skip.
 """
