@@ -87,6 +87,30 @@ def assert_within_bound(w: np.ndarray, bound: float) -> None:
     assert top >= bound * (1 - edge_gap(w.size, 1.0) - 2 * EPS32)
 
 
+# ------------------------------------------------------------------------ pins
+
+
+def test_the_installed_frameworks_are_the_pins():
+    """What these checks and the pages' snippets run on is what the pages quote."""
+    from importlib import metadata
+    from pathlib import Path
+
+    pins = Path(__file__).resolve().parents[1] / "frameworks.txt"
+    wrong = []
+    for line in pins.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, version = line.split("==")
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = None
+        if installed != version:
+            wrong.append(f"{name}: {installed or 'not installed'}, pinned {version}")
+    assert not wrong, f"{INSTALL}:\n" + "\n".join(wrong)
+
+
 # ------------------------------------------------------------------------- fans
 
 FAN_SHAPES = [(7, 3), (16, 8, 3), (64, 32, 3, 3), (8, 4, 2, 3, 5), (1, 1, 1, 1)]
