@@ -37,13 +37,14 @@ def pins(hooks) -> dict[str, str]:
 def typed_versions(text: str, names) -> list[tuple[int, str]]:
     """(line number, match) of each version-like string right after a framework's name.
 
-    A version is digits, a dot and digits (``2.13``, ``5.25.0``), after the name and at
-    most a few characters such as spaces, a backtick, ``==``, ``>=`` or ``(v``. A name
-    alone (``Keras 3``, the product) is no version.
+    A version is digits, a dot and digits (``2.13``, ``5.25.0``), after the name, an
+    optional word "version" and at most a few characters such as spaces, a backtick,
+    ``==``, ``>=`` or ``(v``. A name alone (``Keras 3``, the product) is no version.
     """
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?<![\w.-])(?:{alternatives})(?![\w-])(?:\[[\w,]*\])?[\s`'\"*=<>~!(v]{{1,4}}\d+\.\d+",
+        rf"(?<![\w.-])(?:{alternatives})(?![\w-])(?:\[[\w,]*\])?(?:`?,?\s+version)?"
+        rf"[\s`'\"*=<>~!(v]{{1,4}}\d+\.\d+",
         re.IGNORECASE,
     )
     return [(text.count("\n", 0, m.start()) + 1, m[0]) for m in pattern.finditer(text)]
@@ -103,6 +104,8 @@ def test_the_version_directive_places_the_pin(hooks):
         ("pip install torch==" + "2.13.0 keras>=" + "3.15", ["torch==2.13", "keras>=3.15"]),
         ("Checked with JAX " + "0.10.2 and Flax 0." + "12.8.", ["JAX 0.10", "Flax 0.12"]),
         ("Hugging Face " + "4.57.6", ["Hugging Face 4.57"]),
+        ("`jax[cpu]`==" + "0.10.2; transformers, version " + "5.1", ["jax[cpu]`==0.10",
+                                                                 "transformers, version 5.1"]),
         ("(PyTorch [[version: torch]]), Keras 3 layers, `torch/nn/init.py`", []),
         ("torch.nn.init.normal_(w, 0.0, 0.02); keras.layers.Dense(8), jax 0 .1", []),
     ],
