@@ -9,10 +9,11 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed-build
 NODE_ALL := node_modules/.installed-all
 CONSTRAINTS := .ci/constraints.txt
-# Only the local CPU build of torch: a bare `torch` would pull several GB of CUDA wheels.
-# JAX and Flax run the JAX tabs of the pages (flax 0.12.8 requires jax>=0.10); transformers
-# checks the GPT-2, BERT and T5 initializations quoted on the Architectures pages.
-FRAMEWORKS := torch==2.13.0 keras==3.15.1 jax==0.10.2 jaxlib==0.10.2 flax==0.12.8 transformers==4.57.6
+# The framework pins, one file read by this Makefile, the build ([[version: NAME]]) and
+# the tests: PyTorch (the local CPU build only: a bare `torch` would pull several GB of
+# CUDA wheels), Keras, JAX and Flax for the framework tabs, transformers for the GPT-2,
+# BERT and T5 initializations quoted on the Architectures pages.
+FRAMEWORKS := frameworks.txt
 HOST ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1
@@ -27,7 +28,7 @@ help:
 	@echo "make site             strict static build into site/"
 	@echo "make test-browser     chromium checks over the built site (needs Debian's chromium)"
 	@echo "make lighthouse       Lighthouse scores of six pages; fails below 95 (needs chromium)"
-	@echo "make test-frameworks  cross-checks against PyTorch and Keras (installs them)"
+	@echo "make test-frameworks  cross-checks against the frameworks pinned in frameworks.txt (installs them)"
 	@echo "make bench            initializer speed and memory against NumPy's generator, orthogonal against torch"
 	@echo "make bench-site       rebuild costs as under make serve, against their goals"
 
@@ -91,12 +92,12 @@ lighthouse: $(NODE_ALL) site chromium-check
 	$(BIN)/python tests/lighthouse.py
 
 test-frameworks: $(STAMP)
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) $(FRAMEWORKS)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -r $(FRAMEWORKS)
 	KERAS_BACKEND=torch $(BIN)/pytest -m frameworks
 	KERAS_BACKEND=torch $(BIN)/pytest --codeblocks -m frameworks docs README.md
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) $(filter torch==%,$(FRAMEWORKS))
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) $$(grep '^torch==' $(FRAMEWORKS))
 	$(BIN)/python tests/benchmarks/bench_init.py
 
 bench-site: $(STAMP) $(NODE_STAMP)

@@ -1,6 +1,7 @@
 """Framework defaults quoted on the Architectures pages, checked against the installed versions.
 
-Run by ``make test-frameworks``, which installs PyTorch and Keras (torch backend).
+Run by ``make test-frameworks``, which installs the pins of ``frameworks.txt`` (Keras on
+the torch backend).
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def test_scheme_formulas_come_from_the_registry(page):
     assert not by_hand, f"write [[formula: ...]] instead of: {by_hand}"
 
 
-def test_directives_name_known_schemes_and_tables():
+def test_directives_name_known_schemes_and_tables(hooks):
     from weightinit import schemes
     from weightinit_site import tables, values
     from weightinit_site.figures import FIGURES
@@ -72,6 +72,8 @@ def test_directives_name_known_schemes_and_tables():
                 assert m["arg"] in values.__all__, f"{page}: {m[0]}"
             elif m["kind"] == "figure":
                 assert m["arg"] in FIGURES, f"{page}: {m[0]}"
+            elif m["kind"] == "version":
+                assert m["arg"] in hooks.framework_pins(), f"{page}: {m[0]}"
             else:
                 assert m["kind"] in {"formula", "variance", "bound", "summary", "reference"}, f"{page}: {m[0]}"
                 schemes.scheme(m["arg"])

@@ -6,7 +6,7 @@ Both samples of a pair are held to the registry's mean and variance at the
 framework's own fans (tolerances from the sample size, see test_initializers), and
 to each other with a two-sample KS test.
 
-Run with ``make test-frameworks`` (installs torch==2.13.0, keras and jax, Keras on the
+Run with ``make test-frameworks`` (installs the pins of ``frameworks.txt``, Keras on the
 torch backend). ``make test`` deselects them by their marker; run without the packages,
 they fail and say what to install, never skip.
 """
@@ -85,6 +85,30 @@ def assert_within_bound(w: np.ndarray, bound: float) -> None:
     top = np.abs(w).max()
     assert top <= bound * (1 + EPS32)
     assert top >= bound * (1 - edge_gap(w.size, 1.0) - 2 * EPS32)
+
+
+# ------------------------------------------------------------------------ pins
+
+
+def test_the_installed_frameworks_are_the_pins():
+    """What these checks and the pages' snippets run on is what the pages quote."""
+    from importlib import metadata
+    from pathlib import Path
+
+    pins = Path(__file__).resolve().parents[1] / "frameworks.txt"
+    wrong = []
+    for line in pins.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, version = line.split("==")
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = None
+        if installed != version:
+            wrong.append(f"{name}: {installed or 'not installed'}, pinned {version}")
+    assert not wrong, f"{INSTALL}:\n" + "\n".join(wrong)
 
 
 # ------------------------------------------------------------------------- fans

@@ -19,7 +19,8 @@
   waits for it here.
 - ``on_page_markdown`` replaces directives such as ``[[formula: he_normal]]`` with
   text taken from the ``SCHEMES`` registry, ``weightinit_site.tables`` or
-  ``weightinit_site.values`` (numbers quoted in prose: ``[[value: name]]``), and
+  ``weightinit_site.values`` (numbers quoted in prose: ``[[value: name]]``),
+  ``[[version: name]]`` with a framework's version from ``frameworks.txt``, and
   ``[[figure: name]]`` with the figure, its alt text and its caption.
 - ``on_page_content`` logs how long each notebook took to execute.
 - ``on_post_page`` drops the CDN scripts mkdocs-jupyter writes into notebook pages.
@@ -473,7 +474,28 @@ def on_pre_page(page, config, files):
 # ---------------------------------------------------------------------- markdown
 
 DIRECTIVE = re.compile(r"\[\[(?P<kind>[a-z]+):\s*(?P<arg>[\w.-]+)\s*\]\]")
-KINDS = ("formula", "variance", "bound", "summary", "reference", "table", "value", "figure")
+KINDS = ("formula", "variance", "bound", "summary", "reference", "table", "value", "figure",
+         "version")
+# The framework pins `make test-frameworks` installs: `[[version: NAME]]` places one.
+PINS = ROOT / "frameworks.txt"
+
+
+def framework_pins(path: Path = PINS) -> dict[str, str]:
+    """The pins of ``frameworks.txt``, package name to version, in the file's order.
+
+    One ``name==version`` a line; ``#`` starts a comment. A local version label
+    (``2.13.0+cpu``: which build) is not part of the version a page names.
+    """
+    pins = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, sep, version = line.partition("==")
+        if not sep or not name.strip() or not re.fullmatch(r"[\w.+]+", version.strip()):
+            raise PluginError(f"{path.name}:{number}: {line!r} is not name==version")
+        pins[name.strip().lower()] = version.strip().split("+", 1)[0]
+    return pins
 
 
 def figure_markdown(name: str, src_uri: str) -> str:
@@ -516,6 +538,11 @@ def _directive(kind: str, arg: str, src_uri: str) -> str:
         return figure_markdown(arg, src_uri)
     if kind in COMPUTED:
         return computed_text(kind, arg)
+    if kind == "version":
+        pins = framework_pins()
+        if arg.lower() not in pins:
+            raise ValueError(f"{arg!r} is not pinned in {PINS.name}; pinned: {', '.join(pins)}")
+        return pins[arg.lower()]
     s = schemes.scheme(arg)
     if kind == "formula":
         return f"\n$$\n{s.formula}\n$$\n"

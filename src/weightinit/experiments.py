@@ -1083,9 +1083,9 @@ def identity_conv_outputs(rng=0) -> dict:
 def torch_sparse_mask(rows, cols, sparsity, rng=None) -> np.ndarray:
     """The nonzero pattern of PyTorch's ``sparse_`` on a ``(rows, cols)`` tensor.
 
-    In each column, ``ceil(sparsity * rows)`` random rows are zeroed (`torch/nn/init.py`,
-    PyTorch 2.13); PyTorch stores a layer as ``(out, in)``, so every input then feeds the
-    same number of outputs.
+    In each column, ``ceil(sparsity * rows)`` random rows are zeroed (`torch/nn/init.py`
+    at the version ``frameworks.txt`` pins); PyTorch stores a layer as ``(out, in)``, so
+    every input then feeds the same number of outputs.
 
     Parameters
     ----------

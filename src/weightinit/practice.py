@@ -288,8 +288,9 @@ def torch_trunc_normal_cut(std, a=-2.0, b=2.0):
     """Where PyTorch's ``trunc_normal_(w, std=std, a=a, b=b)`` cuts, in units of `std`, and the
     std it gives divided by `std`.
 
-    PyTorch's `a` and `b` are absolute values (``torch/nn/init.py``, PyTorch 2.13), so the cut in
-    standard deviations is ``a / std`` and ``b / std``.
+    PyTorch's `a` and `b` are absolute values (``torch/nn/init.py`` at the version
+    ``frameworks.txt`` pins), so the cut in standard deviations is ``a / std`` and
+    ``b / std``.
 
     Returns
     -------

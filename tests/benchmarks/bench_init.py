@@ -190,8 +190,8 @@ def compare_orthogonal(n: int) -> list[str]:
         import torch
     except ImportError:
         raise SystemExit(
-            "the orthogonal comparison needs PyTorch: run `make bench`, which installs it, or "
-            ".venv/bin/python -m pip install -c .ci/constraints.txt torch==2.13.0"
+            "the orthogonal comparison needs PyTorch: run `make bench`, which installs the "
+            "torch line of frameworks.txt"
         ) from None
     print(f"orthogonal against torch.nn.init.orthogonal_ (torch {torch.__version__}), float32, one thread:")
     print("peak resident memory of one call in a fresh process, the new weight included (median of 3)")
