@@ -292,7 +292,21 @@ def _is_notebook(page) -> bool:
 
 def on_config(config):
     _check_node()
+    # Headings' anchors are made from their plain reading, as their ToC titles are.
+    config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
     return config
+
+
+def slugify(text: str, sep: str) -> str:
+    """A heading's anchor from its plain reading: ``$1/n_\\text{in}$`` gives ``1n_in``,
+    not ``1n_textin`` (the TeX's command names); a Greek letter is spelled (``chi_1``)."""
+    import unicodedata
+
+    from markdown.extensions.toc import slugify as plain
+
+    text = "".join(unicodedata.name(c, c).rsplit(" ", 1)[-1].lower() if "\u0370" <= c <= "\u03ff" else c
+                   for c in plain_title(text))
+    return plain(text, sep)
 
 
 def on_files(files, config):
