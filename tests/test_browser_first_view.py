@@ -182,3 +182,38 @@ def test_search_finds_the_page_a_reader_means_first(browser, server, query, firs
         assert found and found[0].endswith("/" + first), f"{query!r}: {found[:4]}"
     finally:
         page.close()
+
+
+def test_explorer_url_names_what_it_shows(browser, server):
+    """A hash with a setting the explorer does not have (typed, or followed from a link)
+    is replaced by the settings it draws, at load and while the page is open."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{server}explorer/#scheme=nonsense&depth=7000", wait_until="networkidle")
+        page.wait_for_function("document.getElementById('explorer').dataset.drawn", timeout=15000)
+        assert page.evaluate("location.hash === document.getElementById('explorer').dataset.drawn")
+        page.evaluate("location.hash = '#scheme=he_normal&activation=nonsense'")
+        page.wait_for_timeout(500)
+        page.wait_for_function(
+            "location.hash === document.getElementById('explorer').dataset.drawn", timeout=15000
+        )
+        assert "nonsense" not in page.evaluate("location.hash")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_api_page_height_is_right_before_it_is_laid_out(browser, server, width):
+    """The API page lays out far objects only near the viewport (content-visibility): the
+    height it holds for them keeps the scrollbar within 8 % of the page's real length,
+    so the thumb does not jump as the reader scrolls."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(server + "reference/api/", wait_until="networkidle")
+        held = page.evaluate("document.documentElement.scrollHeight")
+        page.add_style_tag(content=".md-typeset .doc-contents { content-visibility: visible !important; }")
+        page.wait_for_timeout(300)
+        real = page.evaluate("document.documentElement.scrollHeight")
+        assert abs(held - real) <= 0.08 * real, f"{width} px: {held} px held for a page {real} px long"
+    finally:
+        page.close()
