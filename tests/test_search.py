@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 
 import pytest
 
@@ -54,4 +55,30 @@ def test_every_toc_and_title_holds_no_tex_dollar_or_pilcrow(built_site):
             if RAW.search(readable):
                 bad.append(f"{page.relative_to(site)}: {readable}")
     assert tocs > 20, f"only {tocs} tables of contents found: has the theme changed?"
+    assert not bad, "\n".join(bad)
+
+
+_HEADING = re.compile(r'<h([1-6]) id="(?P<id>[^"]+)"[^>]*>(?P<body>.*?)</h\1>', re.S)
+_MATH_TEXT = re.compile(r'<span class="wi-math-text" hidden>(.*?)</span>', re.S)
+
+
+def test_heading_anchors_hold_no_tex_leftovers(built_site):
+    """A heading with math gets its anchor from what it reads (1/n_in), not from its
+    TeX (``1n_textin``): every word of the anchor is a word of the heading or the name
+    of a Greek letter in it (chi for χ)."""
+    site, _ = built_site
+    bad, seen = [], 0
+    for path in sorted(site.rglob("*.html")):
+        for m in _HEADING.finditer(path.read_text()):
+            if "wi-math" not in m["body"]:
+                continue
+            seen += 1
+            body = re.sub(r"<math.*?</math>", " ", m["body"], flags=re.S)
+            text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+            words = set(re.findall(r"[a-z]+", text.lower()))
+            words |= {unicodedata.name(c).rsplit(" ", 1)[-1].lower() for c in text if "\u0370" <= c <= "\u03ff"}
+            stray = [w for w in re.findall(r"[a-z]+", m["id"]) if w not in words]
+            if stray:
+                bad.append(f"{path.relative_to(site)}#{m['id']}: {stray}")
+    assert seen >= 2, f"only {seen} headings with math found: has the page markup changed?"
     assert not bad, "\n".join(bad)

@@ -25,6 +25,7 @@ the same.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -78,6 +79,10 @@ def _library_digest() -> str:
 def on_files(files, config):
     h = hashlib.sha256(_toolchain().encode())
     h.update(Path(config.config_file_path).read_bytes())
+    # A hook's slugify (reader.py) makes the headings' anchors.
+    slugify = config.mdx_configs.get("toc", {}).get("slugify")
+    if callable(slugify):
+        h.update(inspect.getsource(slugify).encode())
     for file in sorted(files, key=lambda f: f.src_uri):
         h.update(f"\n{file.src_uri} {file.url}".encode())
     _BUILD.clear()

@@ -14,11 +14,11 @@
   URLs, and each page links to its ``.ipynb`` (generated here with jupytext) and its
   ``.py`` source (copied by mkdocs-jupyter's ``include_source``).
 
-- **The first view.** Material's bundle loads at the reader's first interaction (the
-  page reads without it; see ``_LOADER``), the palette follows the system from the
-  first paint, tables are wrapped in their scrolling box at build time, figures carry
-  their size and load lazily after the first (the explorer hook links its page's own
-  assets into that page only). ``make lighthouse`` measures the result.
+- **The first view.** Tables are wrapped in their scrolling box at build time, figures
+  carry their size and load lazily after the first (the explorer hook links its page's
+  own assets into that page only). Material's script loads as the theme loads it;
+  what the site changes in Material's pages is in ``docs/overrides`` (template blocks
+  and partials). ``make lighthouse`` measures the result.
 
 This hook is listed after ``build.py`` in ``mkdocs.yml``, so its ``on_files`` sees the
 files that hook added.
@@ -292,7 +292,21 @@ def _is_notebook(page) -> bool:
 
 def on_config(config):
     _check_node()
+    # Headings' anchors are made from their plain reading, as their ToC titles are.
+    config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
     return config
+
+
+def slugify(text: str, sep: str) -> str:
+    """A heading's anchor from its plain reading: ``$1/n_\\text{in}$`` gives ``1n_in``,
+    not ``1n_textin`` (the TeX's command names); a Greek letter is spelled (``chi_1``)."""
+    import unicodedata
+
+    from markdown.extensions.toc import slugify as plain
+
+    text = "".join(unicodedata.name(c, c).rsplit(" ", 1)[-1].lower() if "\u0370" <= c <= "\u03ff" else c
+                   for c in plain_title(text))
+    return plain(text, sep)
 
 
 def on_files(files, config):
@@ -381,120 +395,12 @@ def on_post_page(output, page, config):
         target = Path(page.file.abs_dest_path).parent / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    # Material's search dialog has no accessible name.
-    output = output.replace(
-        '<div class="md-search" data-md-component="search" role="dialog">',
-        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">',
-        1,
-    )
-    # Its share link is a button (the bundle fills in its href); a javascript: href
-    # is no link to crawl.
-    output = output.replace(
-        '<a href="javascript:void(0)" class="md-search__icon md-icon" title="Share"',
-        '<a href="javascript:void(0)" role="button" class="md-search__icon md-icon" title="Share"',
-        1,
-    )
     # Figures are rendered while the pages build (build.py waits in on_env): sized here.
     output = _size_figures(output, _FILES)
-    return _fast_first_view(output, page)
-
-
-# ------------------------------------------------------------------ first view
-# What a phone pays before the page can be read (make lighthouse measures it).
-
-_BUNDLE = re.compile(r'<script src="(?P<src>[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
-# Material's bundle mounts every component at once, forcing style and layout of the
-# whole page several times: 0.3 s of main thread on a desktop, over a second on a
-# phone, in one task, before anything else can run. Everything it adds answers the
-# reader (search, palette toggle, copy buttons, ToC tracking, back to top), and the
-# page reads without it: the palette and the open tab are restored by Material's
-# inline scripts, tables are wrapped here at build time, tabs work by CSS. So it
-# loads at the reader's first sign of activity, before the click it serves lands
-# (pointerdown and touchstart come before click), or at once when the URL asks for
-# a search (?q=, search.share) or a highlight (?h=).
-_LOADER = """<script>
-(function () {
-  var root = document.documentElement, events = ["pointerdown", "pointermove", "touchstart",
-    "keydown", "wheel", "scroll", "focusin"], loaded = false;
-  // Material's own CSS hides search until its bundle has run (.no-js); the loader
-  // stands in for it, and .wi-bundle marks when it has.
-  root.classList.remove("no-js");
-  root.classList.add("js");
-  function load() {
-    if (loaded) return;
-    loaded = true;
-    events.forEach(function (e) { removeEventListener(e, load, true); });
-    var s = document.createElement("script");
-    s.src = "%s";
-    s.onload = function () {
-      root.classList.add("wi-bundle");
-      // Material mounts the page's components when its document$ emits, which it
-      // does on DOMContentLoaded; that has passed when the bundle comes late.
-      if (document.readyState !== "loading" && window.document$) window.document$.next(document);
-    };
-    document.body.appendChild(s);
-  }
-  events.forEach(function (e) { addEventListener(e, load, {capture: true, passive: true}); });
-  if (/[?&](q|h)=/.test(location.search)) load();
-})();
-</script>"""
-
-
-_MATERIAL_PALETTE = re.compile(r'<script>var palette=__md_get\("__palette"\);.*?</script>')
-_PALETTE = """<script>
-(function () {
-%s})();
-</script>"""
-
-
-_PALETTE_JS = """  // The palette toggle shows as the bundle would show it (its labels start hidden),
-  // and a switch that lands before the bundle has run is applied and stored as
-  // Material stores it, so the bundle starts from the reader's choice.
-  var root = document.documentElement, keys = ["media", "scheme", "primary", "accent"];
-  // Parts of a long page are laid out only near the viewport (extra.css); a jump to
-  // an anchor needs them all, or it lands off its mark.
-  function whole() { root.classList.add("wi-whole"); }
-  if (location.hash) whole();
-  document.addEventListener("click", function (ev) {
-    if (ev.target.closest && ev.target.closest("a[href*='#']")) whole();
-  }, true);
-  var form = document.querySelector("form[data-md-component=palette]");
-  if (!form) return;
-  var inputs = Array.prototype.slice.call(form.querySelectorAll("input")),
-    stored = __md_get("__palette"), index = stored ? stored.index : inputs.findIndex(function (i) {
-      return matchMedia(i.getAttribute("data-md-color-media")).matches;
-    });
-  index = Math.max(0, Math.min(index, inputs.length - 1));
-  inputs.forEach(function (input, i) { input.nextElementSibling.hidden = i !== index; });
-  // Without a stored choice the palette follows the system's, from the first paint
-  // (Material's inline script above applies a stored one).
-  if (!stored) keys.forEach(function (key) {
-    document.body.setAttribute("data-md-color-" + key, inputs[index].getAttribute("data-md-color-" + key));
-  });
-  document.addEventListener("change", function (ev) {
-    var input = ev.target, color = {};
-    if (root.classList.contains("wi-bundle") || input.form !== form) return;
-    keys.forEach(function (key) {
-      color[key] = input.getAttribute("data-md-color-" + key);
-      document.body.setAttribute("data-md-color-" + key, color[key]);
-    });
-    inputs.forEach(function (other) { other.nextElementSibling.hidden = other !== input; });
-    __md_set("__palette", {index: inputs.indexOf(input), color: color});
-  });
-"""
-
-
-def _fast_first_view(output: str, page) -> str:
-    palette = _MATERIAL_PALETTE.search(output)
-    if palette is None:
-        raise PluginError(f"{page.file.src_uri}: Material's inline palette script not found; update reader.py")
-    output = output[: palette.end()] + _PALETTE % _PALETTE_JS + output[palette.end() :]
-    match = _BUNDLE.search(output)
-    if match is None:
-        raise PluginError(f"{page.file.src_uri}: Material's bundle script tag not found; update _BUNDLE in reader.py")
-    output = output[: match.start()] + _LOADER % match["src"] + output[match.end() :]
     return _wrap_tables(output)
 
+
+# ------------------------------------------------------------------ tables
 
 _TABLE = re.compile(r"<table>(?P<body>.*?)</table>", re.S)
 

@@ -386,11 +386,15 @@
     draw(root);
   }
 
-  // Back and forward between settings: the hash changes, the page stays.
+  // Back and forward between settings: the hash changes, the page stays. A hash
+  // naming a setting the explorer does not have gives way to what it shows.
   function onHistory() {
     const root = document.getElementById("explorer");
     if (!root || !root.dataset.ready) return;
-    fromHash(root.querySelector("#explorer-form"));
+    const form = root.querySelector("#explorer-form");
+    fromHash(form);
+    const hash = toHash(settings(form));
+    if (location.hash !== hash) history.replaceState(history.state, "", hash);
     draw(root);
   }
   window.addEventListener("popstate", onHistory);
