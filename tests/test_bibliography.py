@@ -35,7 +35,7 @@ def test_every_cited_work_is_in_the_bibliography(page):
     ("Glorot and Bengio 2010; Pennington, Schoenholz, Ganguli 2017", [("Glorot", 2010), ("Pennington", 2017)]),
     ("- Dauphin, Schoenholz (2019). MetaInit: Initializing learning.", [("Dauphin", 2019)]),
     ("- Krähenbühl, Doersch, Donahue, Darrell (2016). Data-dependent", [("Krähenbühl", 2016)]),
-    ("PyTorch 2.13, Python 3.11, ICLR 2017, since 2019, Debian 12", []),
+    ("NumPy 2.4, Python 3.11, ICLR 2017, since 2019, Debian 12", []),
     ("```python\n# He et al. 2015\n```\n", []),
 ])
 def test_author_year_citations_are_read(text, cites):

@@ -21,14 +21,16 @@ FLOORS = [
     # the library
     {"weightinit._checks", "weightinit._sampling"},
     {"weightinit.initializers", "weightinit.datasets"},
-    {"weightinit.schemes", "weightinit.nn"},
-    {"weightinit.meanfield", "weightinit.diagnose", "weightinit.architectures", "weightinit.bibliography"},
-    {"weightinit.experiments"},
+    {"weightinit.nn", "weightinit.architectures"},
+    {"weightinit.meanfield", "weightinit.diagnose"},
+    {"weightinit.recommendations"},
+    {"weightinit.schemes"},
+    {"weightinit.experiments", "weightinit.bibliography"},
     {"weightinit.practice"},
     {"weightinit"},
     # the site's computations, on top of the whole library
-    {"weightinit_site", "weightinit_site.tables", "weightinit_site.values", "weightinit_site.explorer",
-     "weightinit_site.figures._style"},
+    {"weightinit_site", "weightinit_site.explorer", "weightinit_site.figures._style"},
+    {"weightinit_site.tables", "weightinit_site.values"},
     {"weightinit_site.figures.basics", "weightinit_site.figures.schemes", "weightinit_site.figures.pitfalls",
      "weightinit_site.figures.experiments", "weightinit_site.figures.practice",
      "weightinit_site.figures.architectures"},
@@ -119,19 +121,20 @@ def test_the_check_sees_a_lazy_upward_import():
     """An import inside a function counts, relative or absolute, and so does the package."""
     lazy = "def f():\n    from .practice import diagnose_case\n    return diagnose_case\n"
     assert upward_imports(lazy, "weightinit.experiments") == [
-        "weightinit.experiments (floor 4) line 2 imports weightinit.practice (floor 5)"
+        f"weightinit.experiments (floor {FLOOR['weightinit.experiments']}) line 2 imports weightinit.practice (floor {FLOOR['weightinit.practice']})"
     ]
     site = "def f():\n    import weightinit_site.values\n"
     assert upward_imports(site, "weightinit.schemes") == [
-        "weightinit.schemes (floor 2) line 2 imports weightinit_site.values (floor 7)"
+        f"weightinit.schemes (floor {FLOOR['weightinit.schemes']}) line 2 imports weightinit_site.values (floor {FLOOR['weightinit_site.values']})"
     ]
     front = "from weightinit import nn\nimport weightinit\n"
     assert upward_imports(front, "weightinit.meanfield") == [
-        "weightinit.meanfield (floor 3) line 2 imports weightinit (floor 6)"
+        f"weightinit.meanfield (floor {FLOOR['weightinit.meanfield']}) line 2 imports weightinit (floor {FLOOR['weightinit']})"
     ]
-    same = "from .nn import MLP\n"
-    assert upward_imports(same, "weightinit.schemes") == [
-        "weightinit.schemes (floor 2) line 1 imports weightinit.nn (floor 2)"
+    same = "from .diagnose import diagnose\n"
+    assert upward_imports(same, "weightinit.meanfield") == [
+        f"weightinit.meanfield (floor {FLOOR['weightinit.meanfield']}) line 1 imports "
+        f"weightinit.diagnose (floor {FLOOR['weightinit.diagnose']})"
     ]
 
 

@@ -13,7 +13,7 @@ import pytest
 import weightinit as wi
 from weightinit import meanfield as mf
 from weightinit import recommendations as rec
-from weightinit import tables
+from weightinit_site import tables
 from weightinit.schemes import SCHEMES, Scheme
 
 ROOT = Path(__file__).resolve().parents[1]

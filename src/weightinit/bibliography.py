@@ -358,7 +358,7 @@ def author_year(text: str) -> list[tuple[str, int]]:
     --------
     >>> author_year("as He et al. (2015) and Dauphin & Schoenholz (2019, NeurIPS) show")
     [('He', 2015), ('Dauphin', 2019)]
-    >>> author_year("- Saxe, McClelland, Ganguli (2014). Exact solutions. PyTorch 2.13, Python 3.11")
+    >>> author_year("- Saxe, McClelland, Ganguli (2014). Exact solutions. NumPy 2.4, Python 3.11")
     [('Saxe', 2014)]
     """
     text = _FENCE.sub("", text)

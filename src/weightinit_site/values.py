@@ -99,7 +99,7 @@ def lecun_tanh_fixed_point() -> str:
 
 
 def explorer_gelu_gain() -> str:
-    """The gain the explorer gives gelu (`weightinit.explorer.activation_gain`)."""
+    """The gain the explorer gives gelu (`weightinit_site.explorer.activation_gain`)."""
     from .explorer import activation_gain
 
     return f"{activation_gain('gelu')[0]:.4f}"
