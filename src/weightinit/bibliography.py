@@ -232,6 +232,19 @@ _ENTRIES = [
     Entry("hu2022", ("Hu", "Shen", "Wallis", "Allen-Zhu", "Li", "Wang", "Wang", "Chen"), 2022,
           "LoRA: Low-Rank Adaptation of Large Language Models", "ICLR", "https://arxiv.org/abs/2106.09685",
           "LoRA: A random, B zero, so the adapter starts as a no-op.", _TRAINING),
+    Entry("touvron2023", ("Touvron", "Lavril", "Izacard", "Martinet", "Lachaux", "Lacroix", "Rozière", "Goyal",
+                          "Hambro", "Azhar", "Rodriguez", "Joulin", "Grave", "Lample"), 2023,
+          "LLaMA: Open and Efficient Foundation Language Models", "arXiv", "https://arxiv.org/abs/2302.13971",
+          "The Llama block: pre-normalization with RMSNorm, SwiGLU, rotary embeddings.", _RESIDUAL),
+    Entry("shazeer2020", ("Shazeer",), 2020, "GLU Variants Improve Transformer", "arXiv",
+          "https://arxiv.org/abs/2002.05202", "SwiGLU, the gated feed-forward layer of Llama-style models.",
+          _RESIDUAL),
+    Entry("zhang2019rms", ("Zhang", "Sennrich"), 2019, "Root Mean Square Layer Normalization", "NeurIPS",
+          "https://arxiv.org/abs/1910.07467", "RMSNorm: rescaling by the root mean square, no centring.",
+          _RESIDUAL),
+    Entry("nguyen2019", ("Nguyen", "Salazar"), 2019,
+          "Transformers without Tears: Improving the Normalization of Self-Attention", "IWSLT",
+          "https://arxiv.org/abs/1910.05895", "Credited by GPT-NeoX for its small_init.", _RESIDUAL),
 ]
 
 #: Every cited work, by key, in the order the reference page lists them.

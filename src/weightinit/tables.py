@@ -34,6 +34,9 @@ __all__ = [
     "gate_blocks",
     "gradient_ratio_first_last",
     "initial_loss_by_last_scale",
+    "llm_recipe_stds",
+    "llm_std_by_width",
+    "llm_stream",
     "loss_not_moving",
     "mha_fused_fans",
     "mixed_precision_underflow",
@@ -277,6 +280,54 @@ def deepnorm_constants() -> str:
     for n in (6, 12, 24, 48, 100, 1000):
         alpha, beta = deepnorm(n)
         lines.append(_row([str(n), f"{alpha:.3f}", f"{beta:.3f}"]))
+    return "\n".join(lines) + "\n"
+
+
+def llm_recipe_stds() -> str:
+    """The std of every weight of a Llama-style model under each recipe, at Llama's default
+    shape; where a recipe scales by the block, its first and last blocks; and the std of the
+    logits (the output's std times sqrt(d), on the final RMSNorm's unit-RMS output)."""
+    from .architectures import LLM_RECIPES, LLM_SHAPE, LLM_WEIGHTS, llm_init_stds
+
+    d, n, h = LLM_SHAPE["d_model"], LLM_SHAPE["n_layers"], LLM_SHAPE["d_ff"]
+    lines = [_row(["recipe", *(f"`{w}`" for w in LLM_WEIGHTS), "logits"]), _row(["---"] * (2 + len(LLM_WEIGHTS)))]
+    for recipe, label in LLM_RECIPES.items():
+        first, last = (llm_init_stds(recipe, d, n, layer, h) for layer in (0, n - 1))
+        cells = [f"{first[w]:.4g}" if first[w] == last[w] else f"{first[w]:.4g} → {last[w]:.4g}"
+                 for w in LLM_WEIGHTS]
+        lines.append(_row([label, *cells, f"{first['output'] * math.sqrt(d):.3g}"]))
+    return "\n".join(lines) + "\n"
+
+
+def llm_stream() -> str:
+    """The residual stream of a Llama-style model at initialization under each recipe: its
+    std after the embedding, the first block and the last, and what one SwiGLU branch adds."""
+    from .architectures import LLM_RECIPES, LLM_SHAPE, llm_residual_stream
+
+    n = LLM_SHAPE["n_layers"]
+    lines = [_row(["recipe", "embedding", "after block 1", f"after block {n}",
+                   f"block {n} / embedding", "SwiGLU branch, block 1",
+                   f"block {n}: SwiGLU branch / stream"]), _row(["---"] * 7)]
+    for recipe, label in LLM_RECIPES.items():
+        r = llm_residual_stream(recipe, **LLM_SHAPE)
+        lines.append(_row([label, f"{r.std[0]:.3g}", f"{r.std[1]:.3g}", f"{r.std[-1]:.3g}",
+                           f"{r.std[-1] / r.std[0]:.3g}", f"{r.mlp[0]:.3g}", f"{r.mlp[-1] / r.std[-1]:.3g}"]))
+    return "\n".join(lines) + "\n"
+
+
+def llm_std_by_width() -> str:
+    """The std of an input projection at several widths under a fixed 0.02, OLMo's 1/sqrt(d)
+    and GPT-NeoX's small_init, with what each makes of a unit input (std times sqrt(d))."""
+    from .architectures import llm_init_stds
+
+    recipes = (("hf_llama", "0.02"), ("olmo", "1/√d (OLMo)"), ("neox", "√(2/(5d)) (small_init)"))
+    lines = [_row(["width d", *(f"{label}: std, std·√d" for _, label in recipes)]), _row(["---"] * 4)]
+    for d in (768, 2048, 4096, 8192):
+        cells = []
+        for recipe, _ in recipes:
+            std = llm_init_stds(recipe, d, 1)["q"]
+            cells.append(f"{std:.4f}, {std * math.sqrt(d):.2f}")
+        lines.append(_row([str(d), *cells]))
     return "\n".join(lines) + "\n"
 
 

@@ -36,6 +36,8 @@ __all__ = [
     "keras_torch_escape_per_million",
     "keras_torch_truncation_escape",
     "lecun_tanh_at_one",
+    "llm_tied_logit_std_hf",
+    "llm_tied_logit_std_titan",
     "lecun_tanh_curvature_peak",
     "lecun_tanh_fixed_point",
     "lecun_tanh_unit_input",
@@ -474,3 +476,18 @@ def truncated_std_default_cut() -> str:
     return f"{torch_trunc_normal_cut(1.0)[1]:.4f}"
 
 
+def _tied_logit_std(recipe: str) -> str:
+    from .architectures import LLM_SHAPE, llm_init_stds
+
+    d = LLM_SHAPE["d_model"]
+    return f"{llm_init_stds(recipe, d, LLM_SHAPE['n_layers'])['embedding'] * math.sqrt(d):.3g}"
+
+
+def llm_tied_logit_std_hf() -> str:
+    """The logits' std of a tied Llama at width 4096 with Hugging Face's 0.02 embedding."""
+    return _tied_logit_std("hf_llama")
+
+
+def llm_tied_logit_std_titan() -> str:
+    """The logits' std of a tied Llama at width 4096 with torchtitan's std-1 embedding."""
+    return _tied_logit_std("torchtitan")
