@@ -268,3 +268,22 @@ def test_llm_init_stds_rejects_bad_input(kwargs, match):
 def test_llm_residual_stream_rejects_heads_that_do_not_divide_the_width():
     with pytest.raises(ValueError, match="multiple of n_heads"):
         arch.llm_residual_stream(d_model=100, n_heads=3)
+
+
+# ------------------------------------------------------------ zero-initialized layers
+
+
+def test_zero_branches_make_the_identity_and_wake_up_one_layer_at_a_time():
+    r = arch.zero_init_training(depth=3, width=16, steps=2)
+    assert r.identity_gap == 0.0
+    assert np.all(r.grad_in[0] == 0) and np.all(r.grad_out[0] > 0)  # only the zero layer learns
+    assert np.all(r.grad_in[1] > 0)  # once W2 has moved, W1 gets a gradient
+    assert np.all(np.diff(r.loss) < 0)  # small SGD steps: the loss goes down
+
+
+def test_a_zero_output_layer_holds_back_every_other_gradient_for_a_step():
+    r = arch.zero_init_training(depth=3, width=16, steps=2, zero_head=True, lr=0.05)
+    assert r.grad_head[0] > 0 and np.all(r.grad_out[0] == 0) and np.all(r.grad_in[0] == 0)
+    assert np.all(r.grad_out[1] > 0) and np.all(r.grad_in[1] == 0)
+    assert np.all(r.grad_in[2] > 0)
+    assert np.all(np.diff(r.loss) < 0)

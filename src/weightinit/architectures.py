@@ -25,6 +25,7 @@ __all__ = [
     "attention_logit_std",
     "MUP_RULES",
     "UpdateSize",
+    "ZeroInitRun",
     "chrono_bias",
     "coordinate_check",
     "deepnorm",
@@ -38,6 +39,7 @@ __all__ = [
     "rnn_gradient_norm",
     "update_size",
     "weightnorm_init",
+    "zero_init_training",
 ]
 
 
@@ -785,3 +787,97 @@ def weightnorm_init(x, fan_out: int, init_std: float = 0.05, rng=None):
     t = x @ (v / np.linalg.norm(v, axis=0))
     mu, sd = t.mean(axis=0), t.std(axis=0)
     return v, 1.0 / sd, -mu / sd
+
+
+# ------------------------------------------------------------ zero-initialized layers
+
+
+@dataclass
+class ZeroInitRun:
+    """A few SGD steps of a residual network whose branches end in zero layers (see
+    `zero_init_training`).
+
+    Attributes
+    ----------
+    identity_gap : float
+        ``max |F(x) - x|`` at step 0 over the batch (without the zero output layer).
+    loss : numpy.ndarray
+        Shape ``(steps + 1,)``: the loss before each step and after the last.
+    grad_in, grad_out : numpy.ndarray
+        Shape ``(steps + 1, depth)``: Frobenius norm of the gradient of each branch's first
+        layer ``W1`` and of its last layer ``W2`` (the zero one) before each step.
+    grad_head : numpy.ndarray
+        Shape ``(steps + 1,)``: the gradient norm of the output layer ``V``.
+    """
+
+    identity_gap: float
+    loss: np.ndarray
+    grad_in: np.ndarray
+    grad_out: np.ndarray
+    grad_head: np.ndarray
+
+
+def zero_init_training(depth: int = 4, width: int = 32, steps: int = 3, lr: float = 0.01,
+                       zero_head: bool = False, n_samples: int = 64, rng=0) -> ZeroInitRun:
+    """Train a residual network whose residual branches end in zero-initialized layers.
+
+    The network is ``x_{l+1} = x_l + relu(x_l W1_l) W2_l`` for ``depth`` blocks, then an
+    output layer ``y = x_L V``; ``W1`` is He normal, ``W2`` is zero (the zero modules of
+    diffusion U-Nets, ControlNet's zero convolutions, DiT's zero gates), ``V`` is LeCun
+    normal, or zero with ``zero_head`` (DiT's zero output layer). The loss is
+    ``sum((y - t)^2) / (2 n)`` against random targets ``t``, and SGD takes ``steps`` steps.
+
+    At step 0 every block is the identity, so ``F(x) = x``; the zero layer's gradient
+    ``relu(x W1)^T (dL/dx_{l+1})`` is not zero, while ``W1``'s, which flows through
+    ``W2 = 0``, is exactly zero. After one step ``W2`` is no longer zero and ``W1`` starts
+    to learn. With ``zero_head`` only ``V`` has a gradient at step 0.
+
+    Returns
+    -------
+    ZeroInitRun
+
+    Examples
+    --------
+    >>> r = zero_init_training(depth=2, width=8, steps=1)
+    >>> r.identity_gap, bool(r.grad_in[0].max() == 0), bool(r.grad_out[0].min() > 0)
+    (0.0, True, True)
+    """
+    depth = check_count("depth", depth, low=1)
+    width = check_count("width", width, low=1)
+    steps = check_count("steps", steps)
+    gen = np.random.default_rng(rng)
+    x0 = gen.standard_normal((n_samples, width))
+    target = gen.standard_normal((n_samples, width))
+    w1 = [normal((width, width), std=math.sqrt(2 / width), rng=gen) for _ in range(depth)]
+    w2 = [np.zeros((width, width)) for _ in range(depth)]
+    head = np.zeros((width, width)) if zero_head else normal((width, width), std=1 / math.sqrt(width), rng=gen)
+    gap = 0.0
+    loss, g_in, g_out, g_head = [], [], [], []
+    for step in range(steps + 1):
+        xs, hs = [x0], []
+        for a, b in zip(w1, w2):
+            h = np.maximum(xs[-1] @ a, 0.0)
+            hs.append(h)
+            xs.append(xs[-1] + h @ b)
+        if step == 0:
+            gap = float(np.abs(xs[-1] - x0).max())
+        err = xs[-1] @ head - target
+        loss.append(float(np.sum(err**2) / (2 * n_samples)))
+        grad_head = xs[-1].T @ err / n_samples
+        g = err @ head.T / n_samples
+        grads = []
+        for a, b, x, h in zip(reversed(w1), reversed(w2), reversed(xs[:-1]), reversed(hs)):
+            gb = h.T @ g
+            gh = (g @ b.T) * (h > 0)
+            grads.append((x.T @ gh, gb))
+            g = g + gh @ a.T
+        grads.reverse()
+        g_in.append([np.linalg.norm(ga) for ga, _ in grads])
+        g_out.append([np.linalg.norm(gb) for _, gb in grads])
+        g_head.append(np.linalg.norm(grad_head))
+        if step == steps:
+            break
+        w1 = [a - lr * ga for a, (ga, _) in zip(w1, grads)]
+        w2 = [b - lr * gb for b, (_, gb) in zip(w2, grads)]
+        head = head - lr * grad_head
+    return ZeroInitRun(gap, np.asarray(loss), np.asarray(g_in), np.asarray(g_out), np.asarray(g_head))

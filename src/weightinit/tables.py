@@ -28,6 +28,7 @@ __all__ = [
     "diagnose_tanh_std001",
     "diagnose_tanh_std1",
     "diagnose_zeros",
+    "dcgan_layer_stds",
     "exact_gains",
     "framework_equivalents",
     "gains",
@@ -52,6 +53,7 @@ __all__ = [
     "update_ratio_by_lr",
     "variance_scaling_family",
     "wrong_fan_cases",
+    "zero_init_steps",
 ]
 
 
@@ -328,6 +330,51 @@ def llm_std_by_width() -> str:
             std = llm_init_stds(recipe, d, 1)["q"]
             cells.append(f"{std:.4f}, {std * math.sqrt(d):.2f}")
         lines.append(_row([str(d), *cells]))
+    return "\n".join(lines) + "\n"
+
+
+# DCGAN's layers in pytorch/examples' dcgan/main.py (nz 100, ngf = ndf = 64, nc 3): the
+# PyTorch weight shape, and whether a BatchNorm follows.
+_DCGAN_LAYERS = (
+    ("G", "ConvTranspose2d(100, 512)", (100, 512, 4, 4), True),
+    ("G", "ConvTranspose2d(512, 256)", (512, 256, 4, 4), True),
+    ("G", "ConvTranspose2d(256, 128)", (256, 128, 4, 4), True),
+    ("G", "ConvTranspose2d(128, 64)", (128, 64, 4, 4), True),
+    ("G", "ConvTranspose2d(64, 3), then tanh", (64, 3, 4, 4), False),
+    ("D", "Conv2d(3, 64)", (64, 3, 4, 4), False),
+    ("D", "Conv2d(64, 128)", (128, 64, 4, 4), True),
+    ("D", "Conv2d(128, 256)", (256, 128, 4, 4), True),
+    ("D", "Conv2d(256, 512)", (512, 256, 4, 4), True),
+    ("D", "Conv2d(512, 1), then sigmoid", (1, 512, 4, 4), False),
+)
+
+
+def dcgan_layer_stds() -> str:
+    """DCGAN's layers: the fan_in PyTorch computes from each weight's shape, the std of
+    PyTorch's default init (U(+-1/sqrt(fan_in)), std 1/sqrt(3 fan_in)) against DCGAN's 0.02,
+    and whether a BatchNorm follows."""
+    lines = [_row(["net", "layer", "weight shape", "PyTorch fan_in", "default std", "DCGAN std",
+                   "BatchNorm after"]), _row(["---"] * 7)]
+    for net, label, shape, bn in _DCGAN_LAYERS:
+        fan_in, _ = init.compute_fans(shape, in_axis=1, out_axis=0)
+        lines.append(_row([net, f"`{label}`", str(shape), str(fan_in), f"{1 / math.sqrt(3 * fan_in):.4f}",
+                           "0.02", "yes" if bn else "**no**"]))
+    return "\n".join(lines) + "\n"
+
+
+def zero_init_steps() -> str:
+    """SGD steps of a residual network whose branches end in zero layers: the loss and the
+    gradient norms of block 1's first and (zero-initialized) last layer and of the output
+    layer, with a random and with a zero output layer."""
+    from .architectures import zero_init_training
+
+    lines = [_row(["output layer", "step", "loss", "‖∇W1‖ (block 1)", "‖∇W2‖ (block 1, zero at start)",
+                   "‖∇V‖ (output)"]), _row(["---"] * 6)]
+    for label, zero_head, lr in (("random", False, 0.01), ("zero", True, 0.05)):
+        r = zero_init_training(zero_head=zero_head, lr=lr)
+        for t in range(len(r.loss)):
+            lines.append(_row([label if t == 0 else "", str(t), f"{r.loss[t]:.3f}", f"{r.grad_in[t, 0]:.3g}",
+                               f"{r.grad_out[t, 0]:.3g}", f"{r.grad_head[t]:.3g}"]))
     return "\n".join(lines) + "\n"
 
 
