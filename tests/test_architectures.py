@@ -202,3 +202,105 @@ def test_t5_folds_the_logit_scale_into_the_query_init():
     t5 = arch.attention_logit_std(d_model, d_kv, q_std=(d_model * d_kv) ** -0.5, k_std=d_model**-0.5,
                                   scale=False)
     assert t5 == pytest.approx(1.0, rel=4 / math.sqrt(d_kv))
+
+
+# ------------------------------------------------------------- decoder-only LLMs
+
+
+def test_gaussian_matmul_has_the_covariance_of_x_times_a_normal_matrix():
+    gen = np.random.default_rng(0)
+    x = gen.standard_normal((5, 40))
+    n = 40_000
+    y = arch._gaussian_matmul(x, 0.3, n, gen)
+    expected = 0.09 * x @ x.T
+    # Each entry of the sample covariance averages n products; its standard error is at
+    # most sqrt((c_ii c_jj + c_ij^2) / n). The tolerance is 5 of them.
+    se = np.sqrt((np.outer(np.diag(expected), np.diag(expected)) + expected**2) / n)
+    assert np.all(np.abs(y @ y.T / n - expected) < 5 * se)
+
+
+def test_llm_stream_is_the_same_with_explicit_weights():
+    kw = dict(d_model=64, n_layers=6, n_heads=4, n_tokens=16)
+    for recipe in ("hf_llama", "torchtitan"):
+        fast = [arch.llm_residual_stream(recipe, rng=s, **kw).std[-1] for s in range(6)]
+        slow = [arch.llm_residual_stream(recipe, rng=s, explicit_weights=True, **kw).std[-1]
+                for s in range(6)]
+        # Two estimates of one mean; each run's spread sets the tolerance (4 standard
+        # errors of the difference).
+        se = math.sqrt((np.var(fast, ddof=1) + np.var(slow, ddof=1)) / 6)
+        assert abs(np.mean(fast) - np.mean(slow)) < 4 * se + 1e-12, recipe
+
+
+def test_llm_mlp_branch_matches_its_expected_std():
+    d, n_layers = 256, 2
+    for recipe in ("hf_llama", "neox", "olmo"):
+        stds = arch.llm_init_stds(recipe, d, n_layers, 0)
+        expected = arch.swiglu_branch_std(d, arch.llm_ffn_width(d), stds["gate"], stds["up"], stds["down"])
+        runs = [arch.llm_residual_stream(recipe, d_model=d, n_layers=n_layers, n_heads=4, rng=s).mlp[0]
+                for s in range(8)]
+        # 8 runs of 16 tokens x 256 coordinates; the run-to-run spread is about 2 %.
+        assert np.mean(runs) == pytest.approx(expected, rel=0.05), recipe
+
+
+def test_olmo2_adds_unit_variance_per_branch():
+    r = arch.llm_residual_stream("olmo2", d_model=128, n_layers=8, n_heads=4)
+    # Not the first attention branch: at this width its output (from a stream of std 0.02)
+    # has a mean square close to RMSNorm's eps, 1e-6, and comes out below 1.
+    assert np.allclose(r.attention[1:], 1.0, atol=0.02) and np.allclose(r.mlp[1:], 1.0, atol=0.03)
+    # Branches are uncorrelated with the stream at initialization: 2 units of variance per
+    # block. One block's increment is noisy (16 correlated tokens); the mean over 7 blocks
+    # and 6 seeds is within 10 %.
+    runs = [arch.llm_residual_stream("olmo2", d_model=128, n_layers=8, n_heads=4, rng=s).std
+            for s in range(6)]
+    assert np.mean([(r[-1] ** 2 - r[1] ** 2) / 7 for r in runs]) == pytest.approx(2.0, rel=0.1)
+
+
+def test_llm_recipes_scale_what_their_sources_scale():
+    d, n, h = 4096, 32, 11008
+    hf = arch.llm_init_stds("hf_llama", d, n, 31)
+    assert set(hf.values()) == {0.02} and set(hf) == set(arch.LLM_WEIGHTS)
+    mg = arch.llm_init_stds("megatron", d, n, 5)
+    assert mg["o"] == mg["down"] == pytest.approx(0.02 / 8) and mg["up"] == mg["q"] == 0.02
+    tt = [arch.llm_init_stds("torchtitan", d, n, layer) for layer in (0, 31)]
+    assert tt[0]["o"] == pytest.approx(0.02 / math.sqrt(2)) and tt[1]["down"] == pytest.approx(0.02 / 8)
+    assert tt[1]["up"] == tt[1]["down"] and tt[1]["gate"] == 0.02 and tt[0]["embedding"] == 1.0
+    ol = arch.llm_init_stds("olmo", d, n, 3)
+    assert ol["q"] == d**-0.5 and ol["down"] == pytest.approx((2 * h * 4) ** -0.5)
+    nx = arch.llm_init_stds("neox", d, n, 0)
+    assert nx["q"] == pytest.approx(math.sqrt(2 / (5 * d))) and nx["o"] == pytest.approx(2 / n / 64)
+    assert arch.llm_ffn_width(4096) == 11008 and arch.llm_ffn_width(2048) == 5632
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(recipe="gpt5"), "recipe must be one of"),
+    (dict(recipe="hf_llama", layer=4), "layer must be below n_layers"),
+    (dict(recipe="hf_llama", d_model=0), "d_model must be a positive int"),
+])
+def test_llm_init_stds_rejects_bad_input(kwargs, match):
+    args = dict(d_model=64, n_layers=4) | kwargs
+    with pytest.raises(ValueError, match=match):
+        arch.llm_init_stds(**args)
+
+
+def test_llm_residual_stream_rejects_heads_that_do_not_divide_the_width():
+    with pytest.raises(ValueError, match="multiple of n_heads"):
+        arch.llm_residual_stream(d_model=100, n_heads=3)
+
+
+# ------------------------------------------------------------ zero-initialized layers
+
+
+def test_zero_branches_make_the_identity_and_wake_up_one_layer_at_a_time():
+    r = arch.zero_init_training(depth=3, width=16, steps=2)
+    assert r.identity_gap == 0.0
+    assert np.all(r.grad_in[0] == 0) and np.all(r.grad_out[0] > 0)  # only the zero layer learns
+    assert np.all(r.grad_in[1] > 0)  # once W2 has moved, W1 gets a gradient
+    assert np.all(np.diff(r.loss) < 0)  # small SGD steps: the loss goes down
+
+
+def test_a_zero_output_layer_holds_back_every_other_gradient_for_a_step():
+    r = arch.zero_init_training(depth=3, width=16, steps=2, zero_head=True, lr=0.05)
+    assert r.grad_head[0] > 0 and np.all(r.grad_out[0] == 0) and np.all(r.grad_in[0] == 0)
+    assert np.all(r.grad_out[1] > 0) and np.all(r.grad_in[1] == 0)
+    assert np.all(r.grad_in[2] > 0)
+    assert np.all(np.diff(r.loss) < 0)

@@ -12,24 +12,35 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_count
+from ._checks import check_choice, check_count
 from .initializers import glorot_normal, normal, orthogonal
+from .meanfield import second_moment
 
 __all__ = [
     "CoordinateCheck",
+    "LLM_RECIPES",
+    "LLMStream",
+    "LLM_SHAPE",
+    "LLM_WEIGHTS",
     "attention_logit_std",
     "MUP_RULES",
     "UpdateSize",
+    "ZeroInitRun",
     "chrono_bias",
     "coordinate_check",
     "deepnorm",
     "gate_singular_values",
     "initial_output_std",
     "layer_norm",
+    "llm_ffn_width",
+    "llm_init_stds",
+    "llm_residual_stream",
     "residual_stream_std",
+    "swiglu_branch_std",
     "rnn_gradient_norm",
     "update_size",
     "weightnorm_init",
+    "zero_init_training",
 ]
 
 
@@ -263,6 +274,236 @@ def update_size(depths=(2, 4, 8, 16, 32, 64), width: int = 32, lr: float = 1e-4,
             new, _ = _post_ln_forward(x, stepped, alpha)
             sizes[name].append(float(np.linalg.norm(new - out, axis=1).mean()))
     return UpdateSize(depths, np.asarray(sizes["post_ln"]), np.asarray(sizes["deepnorm"]))
+
+
+# ------------------------------------------------------------- decoder-only LLMs
+
+LLM_RECIPES: dict[str, str] = {
+    "hf_llama": "Hugging Face Llama",
+    "megatron": "Megatron-LM",
+    "torchtitan": "torchtitan",
+    "olmo": "OLMo (mitchell)",
+    "olmo2": "OLMo 2",
+    "neox": "GPT-NeoX small_init + wang_init",
+}
+"""The initialization recipes of Llama-style models that `llm_init_stds` knows, by name.
+
+The values are the labels the figures and tables use. Each recipe is written from its
+source (the LLM page cites the files): ``hf_llama`` is ``transformers``'
+``initializer_range`` on every weight; ``megatron`` is ``init_method_normal(0.02)`` with
+``scaled_init_method_normal`` on the output projections; ``torchtitan`` is its Llama 3
+``init_weights`` with ``depth_init=True``; ``olmo`` is OLMo's ``mitchell`` init (OLMo 1);
+``olmo2`` is ``init_fn: normal, init_std: 0.02`` with ``norm_after`` blocks; ``neox`` is
+GPT-NeoX's ``small_init`` with ``wang_init`` on the output projections.
+"""
+
+LLM_SHAPE = {"d_model": 4096, "n_layers": 32, "n_heads": 32, "d_ff": 11008}
+"""The shape the LLM page computes at: the defaults of Hugging Face's ``LlamaConfig``
+(hidden, blocks, heads, SwiGLU width), checked against it by ``make test-frameworks``."""
+
+LLM_WEIGHTS = ("embedding", "q", "k", "v", "o", "gate", "up", "down", "output")
+
+
+def llm_init_stds(recipe: str, d_model: int, n_layers: int, layer: int = 0,
+                  d_ff: int | None = None) -> dict[str, float]:
+    """The std each recipe of `LLM_RECIPES` gives each weight of a Llama-style block.
+
+    The weights are named as in Hugging Face's Llama: the token ``embedding``; the
+    attention projections ``q``, ``k``, ``v`` and ``o``; the SwiGLU projections ``gate``
+    (``w1``), ``up`` (``w3``) and ``down`` (``w2``), computing
+    ``down(silu(gate(x)) * up(x))``; and the untied ``output`` layer (the LM head).
+    RMSNorm weights start at 1 in every recipe. Stds are the nominal ones: OLMo and
+    torchtitan's output layer cut their normals at 3 std, which shrinks the std by about
+    1.4 %.
+
+    Parameters
+    ----------
+    recipe : str
+        One of `LLM_RECIPES`.
+    d_model, n_layers : int
+        Width of the residual stream and number of blocks ``L``.
+    layer : int
+        The block, from 0; torchtitan and OLMo's ``mitchell`` scale by it.
+    d_ff : int, optional
+        Hidden width of the SwiGLU; default ``8 d_model / 3`` rounded up to 256 as in Llama.
+
+    Returns
+    -------
+    dict
+        Std per weight name of `LLM_WEIGHTS`.
+
+    Examples
+    --------
+    >>> s = llm_init_stds("megatron", d_model=4096, n_layers=32)
+    >>> s["q"], round(s["o"], 5)
+    (0.02, 0.0025)
+    """
+    check_choice("recipe", recipe, tuple(LLM_RECIPES))
+    d = check_count("d_model", d_model, low=1)
+    n = check_count("n_layers", n_layers, low=1)
+    layer = check_count("layer", layer)
+    if layer >= n:
+        raise ValueError(f"layer must be below n_layers ({n}); got {layer}")
+    h = llm_ffn_width(d) if d_ff is None else check_count("d_ff", d_ff, low=1)
+    if recipe in ("hf_llama", "olmo2"):
+        return dict.fromkeys(LLM_WEIGHTS, 0.02)
+    if recipe == "megatron":
+        out = 0.02 / math.sqrt(2 * n)
+        return {**dict.fromkeys(LLM_WEIGHTS, 0.02), "o": out, "down": out}
+    if recipe == "torchtitan":
+        out = 0.02 / math.sqrt(2 * (layer + 1))
+        return {**dict.fromkeys(("q", "k", "v", "gate"), 0.02), "o": out, "up": out, "down": out,
+                "embedding": 1.0, "output": d**-0.5}
+    if recipe == "olmo":
+        return {**dict.fromkeys(LLM_WEIGHTS, d**-0.5), "o": (2 * d * (layer + 1)) ** -0.5,
+                "down": (2 * h * (layer + 1)) ** -0.5}
+    small, wang = math.sqrt(2 / (5 * d)), 2 / n / math.sqrt(d)
+    return {**dict.fromkeys(LLM_WEIGHTS, small), "o": wang, "down": wang}
+
+
+def llm_ffn_width(d_model: int, multiple_of: int = 256) -> int:
+    """Llama's SwiGLU hidden width: ``8 d / 3`` rounded up to a multiple of ``multiple_of``.
+
+    Examples
+    --------
+    >>> llm_ffn_width(4096)
+    11008
+    """
+    d = check_count("d_model", d_model, low=1)
+    m = check_count("multiple_of", multiple_of, low=1)
+    return m * -(-int(8 * d / 3) // m)
+
+
+def _rms_norm(x, eps: float = 1e-6):
+    return x / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + eps)
+
+
+def _silu(z):
+    return z / (1.0 + np.exp(-z))
+
+
+def _gaussian_matmul(x, std, fan_out, gen):
+    # x @ W for W with i.i.d. N(0, std^2) entries, drawn without W: the columns of x @ W
+    # are independent, each Gaussian over the rows with covariance std^2 x x^T. Exact in
+    # distribution, and it costs (rows x fan_out) draws instead of (fan_in x fan_out).
+    vals, vecs = np.linalg.eigh(x @ x.T)
+    root = vecs * np.sqrt(np.clip(vals, 0.0, None))
+    return std * (root @ gen.standard_normal((x.shape[0], fan_out), dtype=np.float32))
+
+
+def _attention(x, stds, n_heads, gen, matmul):
+    t, d = x.shape
+    q, k, v = (matmul(x, stds[name], d, gen) for name in ("q", "k", "v"))
+    dh = d // n_heads
+    heads = []
+    causal = np.tril(np.ones((t, t), dtype=bool))
+    for i in range(n_heads):
+        cols = slice(i * dh, (i + 1) * dh)
+        logits = np.where(causal, q[:, cols] @ k[:, cols].T / math.sqrt(dh), -np.inf)
+        a = np.exp(logits - logits.max(axis=1, keepdims=True))
+        heads.append((a / a.sum(axis=1, keepdims=True)) @ v[:, cols])
+    return matmul(np.concatenate(heads, axis=1), stds["o"], d, gen)
+
+
+def _swiglu(x, stds, d_ff, gen, matmul):
+    d = x.shape[1]
+    hidden = _silu(matmul(x, stds["gate"], d_ff, gen)) * matmul(x, stds["up"], d_ff, gen)
+    return matmul(hidden, stds["down"], d, gen)
+
+
+def swiglu_branch_std(d_model: int, d_ff: int, gate: float, up: float, down: float) -> float:
+    """Expected std of a SwiGLU branch's output on an RMS-normalized input, at initialization.
+
+    With ``|x|^2 = d`` after RMSNorm, ``x W_gate`` and ``x W_up`` have entries
+    ``N(0, d gate^2)`` and ``N(0, d up^2)``; each of the ``d_ff`` products
+    ``silu(a) b`` then meets a ``down`` weight, so the output's variance is
+    ``d_ff down^2 E[silu(a)^2] d up^2``, ``E[silu(a)^2]`` from `meanfield.second_moment`.
+
+    Examples
+    --------
+    >>> round(swiglu_branch_std(4096, 11008, 0.02, 0.02, 0.02), 3)
+    2.139
+    """
+    d = check_count("d_model", d_model, low=1)
+    h = check_count("d_ff", d_ff, low=1)
+    return math.sqrt(h * down**2 * second_moment("silu", d * gate**2) * d * up**2)
+
+
+@dataclass
+class LLMStream:
+    """The residual stream of a Llama-style model at initialization (see `llm_residual_stream`).
+
+    Attributes
+    ----------
+    std : numpy.ndarray
+        Shape ``(n_layers + 1,)``: the stream's std after the embedding and after each block.
+    attention, mlp : numpy.ndarray
+        Shape ``(n_layers,)``: the std of what each block's attention and SwiGLU branches
+        add to the stream.
+    """
+
+    std: np.ndarray
+    attention: np.ndarray
+    mlp: np.ndarray
+
+
+def llm_residual_stream(recipe: str = "hf_llama", d_model: int = 4096, n_layers: int = 32,
+                        n_heads: int = 32, d_ff: int | None = None, n_tokens: int = 16,
+                        rng=0, explicit_weights: bool = False) -> LLMStream:
+    """Run a Llama-style decoder at initialization and record its residual stream's std.
+
+    ``n_tokens`` distinct tokens (embedding rows drawn with the recipe's std) pass through
+    ``n_layers`` blocks ``h = x + attn(norm(x)); x = h + swiglu(norm(h))`` with RMSNorm
+    weights 1 (eps 1e-6, Llama's and OLMo 2's), causal softmax attention over ``n_heads`` heads scaled by
+    ``1/sqrt(d_head)`` (no position encoding: RoPE rotates queries and keys and leaves
+    their size), and each weight drawn with the std `llm_init_stds` gives it.
+    ``olmo2`` blocks normalize the branch's output instead, ``x + norm(f(x))``, as
+    OLMo 2's ``norm_after`` does (its QK-norm is left out: the normalized output does
+    not depend on it).
+
+    Every ``x @ W`` is drawn from its exact distribution given ``x`` (Gaussian columns
+    with covariance ``std^2 x x^T``) rather than through ``W``, so that a 4096-wide
+    model costs seconds; ``explicit_weights=True`` draws every ``W`` instead (for tests,
+    at small widths).
+
+    Returns
+    -------
+    LLMStream
+
+    Examples
+    --------
+    >>> r = llm_residual_stream("megatron", d_model=64, n_layers=4, n_heads=4)
+    >>> r.std.shape, r.mlp.shape
+    ((5,), (4,))
+    """
+    check_choice("recipe", recipe, tuple(LLM_RECIPES))
+    d = check_count("d_model", d_model, low=1)
+    n = check_count("n_layers", n_layers, low=1)
+    n_heads = check_count("n_heads", n_heads, low=1)
+    if d % n_heads:
+        raise ValueError(f"d_model ({d}) must be a multiple of n_heads; got n_heads={n_heads}")
+    h = llm_ffn_width(d) if d_ff is None else check_count("d_ff", d_ff, low=1)
+    t = check_count("n_tokens", n_tokens, low=2)
+    gen = np.random.default_rng(rng)
+
+    def explicit(x, std, fan_out, g):
+        return x @ normal((x.shape[1], fan_out), std=std, rng=g)
+
+    matmul = explicit if explicit_weights else _gaussian_matmul
+    x = normal((t, d), std=llm_init_stds(recipe, d, n, 0, h)["embedding"], rng=gen)
+    stds, attn, mlp = [x.std()], [], []
+    after = recipe == "olmo2"
+    for layer in range(n):
+        w = llm_init_stds(recipe, d, n, layer, h)
+        a = _rms_norm(_attention(x, w, n_heads, gen, matmul)) if after else \
+            _attention(_rms_norm(x), w, n_heads, gen, matmul)
+        x = x + a
+        m = _rms_norm(_swiglu(x, w, h, gen, matmul)) if after else _swiglu(_rms_norm(x), w, h, gen, matmul)
+        x = x + m
+        attn.append(a.std())
+        mlp.append(m.std())
+        stds.append(x.std())
+    return LLMStream(np.asarray(stds), np.asarray(attn), np.asarray(mlp))
 
 
 # ------------------------------------------------------------------- width scaling
@@ -599,3 +840,97 @@ def weightnorm_init(x, fan_out: int, init_std: float = 0.05, rng=None):
     t = x @ (v / np.linalg.norm(v, axis=0))
     mu, sd = t.mean(axis=0), t.std(axis=0)
     return v, 1.0 / sd, -mu / sd
+
+
+# ------------------------------------------------------------ zero-initialized layers
+
+
+@dataclass
+class ZeroInitRun:
+    """A few SGD steps of a residual network whose branches end in zero layers (see
+    `zero_init_training`).
+
+    Attributes
+    ----------
+    identity_gap : float
+        ``max |F(x) - x|`` at step 0 over the batch (without the zero output layer).
+    loss : numpy.ndarray
+        Shape ``(steps + 1,)``: the loss before each step and after the last.
+    grad_in, grad_out : numpy.ndarray
+        Shape ``(steps + 1, depth)``: Frobenius norm of the gradient of each branch's first
+        layer ``W1`` and of its last layer ``W2`` (the zero one) before each step.
+    grad_head : numpy.ndarray
+        Shape ``(steps + 1,)``: the gradient norm of the output layer ``V``.
+    """
+
+    identity_gap: float
+    loss: np.ndarray
+    grad_in: np.ndarray
+    grad_out: np.ndarray
+    grad_head: np.ndarray
+
+
+def zero_init_training(depth: int = 4, width: int = 32, steps: int = 3, lr: float = 0.01,
+                       zero_head: bool = False, n_samples: int = 64, rng=0) -> ZeroInitRun:
+    """Train a residual network whose residual branches end in zero-initialized layers.
+
+    The network is ``x_{l+1} = x_l + relu(x_l W1_l) W2_l`` for ``depth`` blocks, then an
+    output layer ``y = x_L V``; ``W1`` is He normal, ``W2`` is zero (the zero modules of
+    diffusion U-Nets, ControlNet's zero convolutions, DiT's zero gates), ``V`` is LeCun
+    normal, or zero with ``zero_head`` (DiT's zero output layer). The loss is
+    ``sum((y - t)^2) / (2 n)`` against random targets ``t``, and SGD takes ``steps`` steps.
+
+    At step 0 every block is the identity, so ``F(x) = x``; the zero layer's gradient
+    ``relu(x W1)^T (dL/dx_{l+1})`` is not zero, while ``W1``'s, which flows through
+    ``W2 = 0``, is exactly zero. After one step ``W2`` is no longer zero and ``W1`` starts
+    to learn. With ``zero_head`` only ``V`` has a gradient at step 0.
+
+    Returns
+    -------
+    ZeroInitRun
+
+    Examples
+    --------
+    >>> r = zero_init_training(depth=2, width=8, steps=1)
+    >>> r.identity_gap, bool(r.grad_in[0].max() == 0), bool(r.grad_out[0].min() > 0)
+    (0.0, True, True)
+    """
+    depth = check_count("depth", depth, low=1)
+    width = check_count("width", width, low=1)
+    steps = check_count("steps", steps)
+    gen = np.random.default_rng(rng)
+    x0 = gen.standard_normal((n_samples, width))
+    target = gen.standard_normal((n_samples, width))
+    w1 = [normal((width, width), std=math.sqrt(2 / width), rng=gen) for _ in range(depth)]
+    w2 = [np.zeros((width, width)) for _ in range(depth)]
+    head = np.zeros((width, width)) if zero_head else normal((width, width), std=1 / math.sqrt(width), rng=gen)
+    gap = 0.0
+    loss, g_in, g_out, g_head = [], [], [], []
+    for step in range(steps + 1):
+        xs, hs = [x0], []
+        for a, b in zip(w1, w2):
+            h = np.maximum(xs[-1] @ a, 0.0)
+            hs.append(h)
+            xs.append(xs[-1] + h @ b)
+        if step == 0:
+            gap = float(np.abs(xs[-1] - x0).max())
+        err = xs[-1] @ head - target
+        loss.append(float(np.sum(err**2) / (2 * n_samples)))
+        grad_head = xs[-1].T @ err / n_samples
+        g = err @ head.T / n_samples
+        grads = []
+        for a, b, x, h in zip(reversed(w1), reversed(w2), reversed(xs[:-1]), reversed(hs)):
+            gb = h.T @ g
+            gh = (g @ b.T) * (h > 0)
+            grads.append((x.T @ gh, gb))
+            g = g + gh @ a.T
+        grads.reverse()
+        g_in.append([np.linalg.norm(ga) for ga, _ in grads])
+        g_out.append([np.linalg.norm(gb) for _, gb in grads])
+        g_head.append(np.linalg.norm(grad_head))
+        if step == steps:
+            break
+        w1 = [a - lr * ga for a, (ga, _) in zip(w1, grads)]
+        w2 = [b - lr * gb for b, (_, gb) in zip(w2, grads)]
+        head = head - lr * grad_head
+    return ZeroInitRun(gap, np.asarray(loss), np.asarray(g_in), np.asarray(g_out), np.asarray(g_head))

@@ -28,12 +28,16 @@ __all__ = [
     "diagnose_tanh_std001",
     "diagnose_tanh_std1",
     "diagnose_zeros",
+    "dcgan_layer_stds",
     "exact_gains",
     "framework_equivalents",
     "gains",
     "gate_blocks",
     "gradient_ratio_first_last",
     "initial_loss_by_last_scale",
+    "llm_recipe_stds",
+    "llm_std_by_width",
+    "llm_stream",
     "loss_not_moving",
     "mha_fused_fans",
     "mixed_precision_underflow",
@@ -55,6 +59,7 @@ __all__ = [
     "variance_scaling_family",
     "wrong_fan_cases",
     "zero_last_layer",
+    "zero_init_steps",
 ]
 
 
@@ -368,6 +373,99 @@ def deepnorm_constants() -> str:
     for n in (6, 12, 24, 48, 100, 1000):
         alpha, beta = deepnorm(n)
         lines.append(_row([str(n), f"{alpha:.3f}", f"{beta:.3f}"]))
+    return "\n".join(lines) + "\n"
+
+
+def llm_recipe_stds() -> str:
+    """The std of every weight of a Llama-style model under each recipe, at Llama's default
+    shape; where a recipe scales by the block, its first and last blocks; and the std of the
+    logits (the output's std times sqrt(d), on the final RMSNorm's unit-RMS output)."""
+    from weightinit.architectures import LLM_RECIPES, LLM_SHAPE, LLM_WEIGHTS, llm_init_stds
+
+    d, n, h = LLM_SHAPE["d_model"], LLM_SHAPE["n_layers"], LLM_SHAPE["d_ff"]
+    lines = [_row(["recipe", *(f"`{w}`" for w in LLM_WEIGHTS), "logits"]), _row(["---"] * (2 + len(LLM_WEIGHTS)))]
+    for recipe, label in LLM_RECIPES.items():
+        first, last = (llm_init_stds(recipe, d, n, layer, h) for layer in (0, n - 1))
+        cells = [f"{first[w]:.4g}" if first[w] == last[w] else f"{first[w]:.4g} → {last[w]:.4g}"
+                 for w in LLM_WEIGHTS]
+        lines.append(_row([label, *cells, f"{first['output'] * math.sqrt(d):.3g}"]))
+    return "\n".join(lines) + "\n"
+
+
+def llm_stream() -> str:
+    """The residual stream of a Llama-style model at initialization under each recipe: its
+    std after the embedding, the first block and the last, and what one SwiGLU branch adds."""
+    from weightinit.architectures import LLM_RECIPES, LLM_SHAPE, llm_residual_stream
+
+    n = LLM_SHAPE["n_layers"]
+    lines = [_row(["recipe", "embedding", "after block 1", f"after block {n}",
+                   f"block {n} / embedding", "SwiGLU branch, block 1",
+                   f"block {n}: SwiGLU branch / stream"]), _row(["---"] * 7)]
+    for recipe, label in LLM_RECIPES.items():
+        r = llm_residual_stream(recipe, **LLM_SHAPE)
+        lines.append(_row([label, f"{r.std[0]:.3g}", f"{r.std[1]:.3g}", f"{r.std[-1]:.3g}",
+                           f"{r.std[-1] / r.std[0]:.3g}", f"{r.mlp[0]:.3g}", f"{r.mlp[-1] / r.std[-1]:.3g}"]))
+    return "\n".join(lines) + "\n"
+
+
+def llm_std_by_width() -> str:
+    """The std of an input projection at several widths under a fixed 0.02, OLMo's 1/sqrt(d)
+    and GPT-NeoX's small_init, with what each makes of a unit input (std times sqrt(d))."""
+    from weightinit.architectures import llm_init_stds
+
+    recipes = (("hf_llama", "0.02"), ("olmo", "1/√d (OLMo)"), ("neox", "√(2/(5d)) (small_init)"))
+    lines = [_row(["width d", *(f"{label}: std, std·√d" for _, label in recipes)]), _row(["---"] * 4)]
+    for d in (768, 2048, 4096, 8192):
+        cells = []
+        for recipe, _ in recipes:
+            std = llm_init_stds(recipe, d, 1)["q"]
+            cells.append(f"{std:.4f}, {std * math.sqrt(d):.2f}")
+        lines.append(_row([str(d), *cells]))
+    return "\n".join(lines) + "\n"
+
+
+# DCGAN's layers in pytorch/examples' dcgan/main.py (nz 100, ngf = ndf = 64, nc 3): the
+# PyTorch weight shape, and whether a BatchNorm follows.
+_DCGAN_LAYERS = (
+    ("G", "ConvTranspose2d(100, 512)", (100, 512, 4, 4), True),
+    ("G", "ConvTranspose2d(512, 256)", (512, 256, 4, 4), True),
+    ("G", "ConvTranspose2d(256, 128)", (256, 128, 4, 4), True),
+    ("G", "ConvTranspose2d(128, 64)", (128, 64, 4, 4), True),
+    ("G", "ConvTranspose2d(64, 3), then tanh", (64, 3, 4, 4), False),
+    ("D", "Conv2d(3, 64)", (64, 3, 4, 4), False),
+    ("D", "Conv2d(64, 128)", (128, 64, 4, 4), True),
+    ("D", "Conv2d(128, 256)", (256, 128, 4, 4), True),
+    ("D", "Conv2d(256, 512)", (512, 256, 4, 4), True),
+    ("D", "Conv2d(512, 1), then sigmoid", (1, 512, 4, 4), False),
+)
+
+
+def dcgan_layer_stds() -> str:
+    """DCGAN's layers: the fan_in PyTorch computes from each weight's shape, the std of
+    PyTorch's default init (U(+-1/sqrt(fan_in)), std 1/sqrt(3 fan_in)) against DCGAN's 0.02,
+    and whether a BatchNorm follows."""
+    lines = [_row(["net", "layer", "weight shape", "PyTorch fan_in", "default std", "DCGAN std",
+                   "BatchNorm after"]), _row(["---"] * 7)]
+    for net, label, shape, bn in _DCGAN_LAYERS:
+        fan_in, _ = init.compute_fans(shape, in_axis=1, out_axis=0)
+        lines.append(_row([net, f"`{label}`", str(shape), str(fan_in), f"{1 / math.sqrt(3 * fan_in):.4f}",
+                           "0.02", "yes" if bn else "**no**"]))
+    return "\n".join(lines) + "\n"
+
+
+def zero_init_steps() -> str:
+    """SGD steps of a residual network whose branches end in zero layers: the loss and the
+    gradient norms of block 1's first and (zero-initialized) last layer and of the output
+    layer, with a random and with a zero output layer."""
+    from weightinit.architectures import zero_init_training
+
+    lines = [_row(["output layer", "step", "loss", "‖∇W1‖ (block 1)", "‖∇W2‖ (block 1, zero at start)",
+                   "‖∇V‖ (output)"]), _row(["---"] * 6)]
+    for label, zero_head, lr in (("random", False, 0.01), ("zero", True, 0.05)):
+        r = zero_init_training(zero_head=zero_head, lr=lr)
+        for t in range(len(r.loss)):
+            lines.append(_row([label if t == 0 else "", str(t), f"{r.loss[t]:.3f}", f"{r.grad_in[t, 0]:.3g}",
+                               f"{r.grad_out[t, 0]:.3g}", f"{r.grad_head[t]:.3g}"]))
     return "\n".join(lines) + "\n"
 
 

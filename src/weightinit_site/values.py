@@ -42,6 +42,8 @@ __all__ = [
     "lecun_tanh_curvature_peak",
     "lecun_tanh_fixed_point",
     "lecun_tanh_unit_input",
+    "llm_tied_logit_std_hf",
+    "llm_tied_logit_std_titan",
     "random_large_relu_act_growth",
     "random_large_relu_grad_growth",
     "random_large_relu_weight_grad_growth",
@@ -518,3 +520,20 @@ def version() -> str:
     import weightinit
 
     return weightinit.__version__
+
+
+def _tied_logit_std(recipe: str) -> str:
+    from weightinit.architectures import LLM_SHAPE, llm_init_stds
+
+    d = LLM_SHAPE["d_model"]
+    return f"{llm_init_stds(recipe, d, LLM_SHAPE['n_layers'])['embedding'] * math.sqrt(d):.3g}"
+
+
+def llm_tied_logit_std_hf() -> str:
+    """The logits' std of a tied Llama at width 4096 with Hugging Face's 0.02 embedding."""
+    return _tied_logit_std("hf_llama")
+
+
+def llm_tied_logit_std_titan() -> str:
+    """The logits' std of a tied Llama at width 4096 with torchtitan's std-1 embedding."""
+    return _tied_logit_std("torchtitan")

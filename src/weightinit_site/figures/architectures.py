@@ -16,6 +16,7 @@ from ._style import COLORS, figure, legend_outside, register
 __all__ = [
     "deepnorm_update_size",
     "exact_gain_by_q",
+    "llm_stream_depth",
     "mup_coordinate_check",
     "residual_stream_depth",
     "rnn_gradient_radius",
@@ -36,6 +37,22 @@ def residual_stream_depth() -> Figure:
     ax.set_ylabel("std of the residual stream")
     ax.set_title(f"Pre-LN stack of {depth} blocks (2 residual layers each), width 128", fontsize=10)
     ax.legend(frameon=False, fontsize=9, loc="upper left")
+    return fig
+
+
+@register(alt="Std of a Llama-shaped model's residual stream against block index on a log axis, one line per initialization recipe: Hugging Face Llama and OLMo 2 grow the most, torchtitan starts at 1 and stays near 2, GPT-NeoX stays smallest.")
+def llm_stream_depth() -> Figure:
+    """Std of the residual stream of a Llama-shaped decoder (width 4096, 32 blocks) at
+    initialization, after the embedding (block 0) and after each block, under six recipes."""
+    fig, (ax,) = figure(width=6.4, height=4.0)
+    n = arch.LLM_SHAPE["n_layers"]
+    for color, (recipe, label) in zip(COLORS, arch.LLM_RECIPES.items()):
+        r = arch.llm_residual_stream(recipe, **arch.LLM_SHAPE)
+        ax.semilogy(np.arange(n + 1), r.std, color=color, lw=1.8, label=label)
+    ax.set_xlabel("block (0: the embedding)")
+    ax.set_ylabel("std of the residual stream")
+    ax.set_title("Width 4096, 32 blocks, SwiGLU width 11008, 16 tokens", fontsize=10)
+    legend_outside(fig, ax, ncols=2, fontsize=9)
     return fig
 
 
