@@ -33,6 +33,7 @@ __all__ = [
     "float16_smallest_subnormal",
     "float16_tiny",
     "gelu_gain",
+    "gelu_second_moment_at_relu_gain",
     "keras_torch_escape_per_million",
     "keras_torch_truncation_escape",
     "lecun_tanh_at_one",
@@ -97,6 +98,11 @@ def lecun_tanh_fixed_point() -> str:
 def gelu_gain() -> str:
     """GELU's (exact erf form) second-moment gain at unit pre-activation variance."""
     return f"{mf.exact_gain('gelu'):.2f}"
+
+
+def gelu_second_moment_at_relu_gain() -> str:
+    """The pre-activation variance a GELU layer passes on under He's gain sqrt(2), from q = 1."""
+    return f"{2 * mf.second_moment('gelu'):.2f}"
 
 
 def silu_gain() -> str:
