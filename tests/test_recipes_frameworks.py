@@ -185,14 +185,15 @@ def test_he_gain_fails_the_same_check(framework, name):
 def torch_copy(net, dtype):
     """A torch Sequential of Linear layers and activations holding `net`'s weights."""
     torch = _require("torch")
-    acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "linear": torch.nn.Identity}
+    acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
+            "linear": None}
     layers = []
     for layer in net.layers:
         linear = torch.nn.Linear(*layer.W.shape, dtype=dtype)
         with torch.no_grad():
             linear.weight.copy_(torch.from_numpy(layer.W.T.copy()))
             linear.bias.copy_(torch.from_numpy(layer.b.copy()))
-        layers += [linear, acts[layer.activation]()]
+        layers += [linear] + ([acts[layer.activation]()] if acts[layer.activation] else [])
     return torch.nn.Sequential(*layers)
 
 
@@ -246,3 +247,42 @@ def test_lsuv_raises_on_a_layer_it_cannot_rescale():
     torch.nn.init.zeros_(model[0].bias)
     with pytest.raises(ValueError, match="cannot rescale"):
         lsuv_(model, torch.randn(16, 8))
+
+
+# ---------------------------------------------------------------------- diagnose
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("case", ["healthy", "zeros", "tanh_std1", "relu_negative_bias",
+                                  "tanh_std001"])
+def test_torch_diagnose_agrees_with_weightinit(case, seed, dtype):
+    """The five networks of the debug page, weightinit's weights copied over: same verdicts."""
+    torch = _require("torch")
+    from weightinit._checks import as_generator
+    from weightinit.practice import DIAGNOSE_CASES, DIAGNOSE_SIZES
+
+    diagnose = page_function("diagnose")
+    activation, init, bias_init = DIAGNOSE_CASES[case]
+    gen = as_generator(seed)
+    net = MLP.build(DIAGNOSE_SIZES, activation, init=init, bias_init=bias_init, rng=gen)
+    x = gen.standard_normal((256, DIAGNOSE_SIZES[0]))
+    expected = wi.diagnose(net, x).verdicts
+    model = torch_copy(net, getattr(torch, dtype))
+    assert diagnose(model, torch.from_numpy(x).to(getattr(torch, dtype))) == expected
+
+
+def test_torch_diagnose_pairs_each_layer_with_its_activation():
+    """A Conv, a Flatten between layers, and an unpaired last layer."""
+    torch = _require("torch")
+    nn = torch.nn
+    diagnose = page_function("diagnose")
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Sigmoid(), nn.Flatten(),
+                          nn.Linear(8 * 6 * 6, 16), nn.ReLU(), nn.Linear(16, 4))
+    with torch.no_grad():
+        model[0].weight.mul_(100)            # sigmoid pinned to 0 and 1
+        model[3].bias.fill_(-100)            # every ReLU unit dead
+    verdicts = diagnose(model, torch.randn(64, 3, 8, 8))
+    assert verdicts[:2] == ["saturated", "dead"] and len(verdicts) == 3
+    assert not any(m._forward_hooks for m in model.modules())   # hooks removed
