@@ -286,3 +286,66 @@ def test_torch_diagnose_pairs_each_layer_with_its_activation():
     verdicts = diagnose(model, torch.randn(64, 3, 8, 8))
     assert verdicts[:2] == ["saturated", "dead"] and len(verdicts) == 3
     assert not any(m._forward_hooks for m in model.modules())   # hooks removed
+
+
+# ------------------------------------------------------- PyTorch's defaults in Flax
+
+
+def ks_distance(a, b):
+    """Two-sample Kolmogorov-Smirnov distance."""
+    a, b = np.sort(np.ravel(a)), np.sort(np.ravel(b))
+    grid = np.concatenate([a, b])
+    return float(np.abs(np.searchsorted(a, grid, side="right") / a.size
+                        - np.searchsorted(b, grid, side="right") / b.size).max())
+
+
+def ks_critical(n, m, alpha=1e-3):
+    """The asymptotic two-sample critical value at level `alpha` for sizes n and m."""
+    return math.sqrt(-math.log(alpha / 2) / 2) * math.sqrt((n + m) / (n * m))
+
+
+def flax_params(kernel_init, conv_bias, dense_bias):
+    jax = _require("jax")
+    nn = _require("flax.linen").linen
+
+    class Net(nn.Module):
+        @nn.compact
+        def __call__(self, x):
+            x = nn.Conv(256, (3, 3), kernel_init=kernel_init, bias_init=conv_bias)(x)
+            x = nn.relu(x).mean(axis=(1, 2))
+            return nn.Dense(4096, kernel_init=kernel_init, bias_init=dense_bias)(x)
+
+    params = Net().init(jax.random.key(0), jax.numpy.ones((1, 16, 16, 8)))["params"]
+    return {(layer, name): np.asarray(params[layer][name], dtype=np.float64)
+            for layer in ("Conv_0", "Dense_0") for name in ("kernel", "bias")}
+
+
+def torch_params():
+    torch = _require("torch")
+    torch.manual_seed(0)
+    conv, dense = torch.nn.Conv2d(8, 256, 3), torch.nn.Linear(256, 4096)
+    return {(layer, name): getattr(m, attr).detach().double().numpy()
+            for layer, m in (("Conv_0", conv), ("Dense_0", dense))
+            for name, attr in (("kernel", "weight"), ("bias", "bias"))}
+
+
+def test_pytorch_defaults_written_for_flax_match_pytorch_in_distribution():
+    page = (ROOT / "docs" / PAGE).read_text()
+    block = [textwrap.dedent(m[2]) for m in FENCE.finditer(page) if "def torch_bias(" in m[2]]
+    assert len(block) == 1
+    _require("jax")
+    namespace = _run_block(block[0])
+    ours = flax_params(namespace["torch_kernel"], namespace["torch_bias"](72),
+                       namespace["torch_bias"](256))
+    theirs = torch_params()
+    for key in theirs:
+        assert ours[key].size == theirs[key].size, key
+        d = ks_distance(ours[key], theirs[key])
+        assert d < ks_critical(ours[key].size, theirs[key].size), (key, d)
+    # Flax's own defaults (LeCun normal, zero biases) fail the same comparison
+    nn = _require("flax.linen").linen
+    flax_default = flax_params(nn.initializers.lecun_normal(), nn.initializers.zeros_init(),
+                               nn.initializers.zeros_init())
+    for key in theirs:
+        d = ks_distance(flax_default[key], theirs[key])
+        assert d > ks_critical(flax_default[key].size, theirs[key].size), (key, d)
