@@ -349,3 +349,78 @@ def test_pytorch_defaults_written_for_flax_match_pytorch_in_distribution():
     for key in theirs:
         d = ks_distance(flax_default[key], theirs[key])
         assert d > ks_critical(flax_default[key].size, theirs[key].size), (key, d)
+
+
+# ------------------------------------------------------------ seed before you build
+
+
+def _torch_build(torch):
+    nn = torch.nn
+    return nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 4))
+
+
+def _same(torch, a, b):
+    return all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("workers", [0, 2])
+def test_torch_dataloader_shifts_the_global_stream_unless_it_has_a_generator(seed, workers):
+    torch = _require("torch")
+    data = torch.utils.data.TensorDataset(torch.arange(8.0))
+    torch.manual_seed(seed)
+    reference = _torch_build(torch)
+    torch.manual_seed(seed)
+    assert _same(torch, reference, _torch_build(torch))          # two builds, same weights
+    torch.manual_seed(seed)
+    next(iter(torch.utils.data.DataLoader(data, shuffle=True, num_workers=workers)))
+    assert not _same(torch, reference, _torch_build(torch))
+    torch.manual_seed(seed)
+    own = torch.Generator().manual_seed(seed)
+    next(iter(torch.utils.data.DataLoader(data, shuffle=True, num_workers=workers,
+                                          generator=own)))
+    assert _same(torch, reference, _torch_build(torch))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_keras_fixes_the_draws_when_the_layer_is_created(seed):
+    keras = _require("keras")
+
+    def kernel(layer):
+        return keras.ops.convert_to_numpy(layer.kernel)
+
+    keras.utils.set_random_seed(seed)
+    a = keras.layers.Dense(8)
+    a.build((None, 16))
+    keras.utils.set_random_seed(seed)
+    b = keras.layers.Dense(8)
+    keras.utils.set_random_seed(seed + 100)      # a new seed between creation and build
+    b.build((None, 16))
+    assert np.array_equal(kernel(a), kernel(b))
+    c = keras.layers.Dense(8)
+    keras.utils.set_random_seed(seed)
+    c.build((None, 16))
+    assert not np.array_equal(kernel(a), kernel(c))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_flax_layers_keep_their_draws_when_a_layer_is_added(seed):
+    jax = _require("jax")
+    nn = _require("flax.linen").linen
+
+    class Net(nn.Module):
+        extra: bool = False
+
+        @nn.compact
+        def __call__(self, x):
+            if self.extra:
+                x = nn.Dense(16, name="front")(x)
+            return nn.Dense(4, name="out")(nn.relu(nn.Dense(32, name="hidden")(x)))
+
+    x = jax.numpy.ones((1, 16))
+    a = Net().init(jax.random.key(seed), x)["params"]
+    b = Net(extra=True).init(jax.random.key(seed), x)["params"]
+    other = Net().init(jax.random.key(seed + 1), x)["params"]
+    for name in ("hidden", "out"):
+        assert np.array_equal(a[name]["kernel"], b[name]["kernel"])
+        assert not np.array_equal(a[name]["kernel"], other[name]["kernel"])
