@@ -424,3 +424,66 @@ def test_flax_layers_keep_their_draws_when_a_layer_is_added(seed):
     for name in ("hidden", "out"):
         assert np.array_equal(a[name]["kernel"], b[name]["kernel"])
         assert not np.array_equal(a[name]["kernel"], other[name]["kernel"])
+
+
+# --------------------------------------------------------- re-initialize part of a model
+
+
+def _loaded_bert(seed, tmp_path):
+    """A small BERT moved away from its init, saved and loaded from a local folder."""
+    torch = _require("torch")
+    transformers = _require("transformers")
+    config = transformers.BertConfig(vocab_size=100, hidden_size=64, num_hidden_layers=4,
+                                     num_attention_heads=4, intermediate_size=256)
+    torch.manual_seed(seed)
+    trained = transformers.BertModel(config)
+    with torch.no_grad():
+        for p in trained.parameters():
+            p.mul_(3.0).add_(0.1)
+    trained.save_pretrained(tmp_path)
+    return transformers.BertModel.from_pretrained(tmp_path), config
+
+
+def test_init_weights_skips_loaded_parameters(tmp_path):
+    """Why the page clears `_is_hf_initialized`: without it, nothing is re-drawn."""
+    torch = _require("torch")
+    model, _ = _loaded_bert(0, tmp_path)
+    before = [p.detach().clone() for p in model.encoder.layer[-1].parameters()]
+    model.encoder.layer[-1].apply(model._init_weights)
+    after = list(model.encoder.layer[-1].parameters())
+    assert all(torch.equal(a, b) for a, b in zip(before, after))
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_reinit_last_blocks_moves_only_them(k, seed, tmp_path):
+    """Per-parameter std before and after: the last k blocks back at BERT's N(0, 0.02^2),
+    LayerNorm at ones and zeros, every other parameter bit for bit as it was."""
+    torch = _require("torch")
+    model, config = _loaded_bert(seed, tmp_path)
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    for block in model.encoder.layer[-k:]:
+        for p in block.parameters():
+            p._is_hf_initialized = False
+        block.apply(model._init_weights)
+    std = config.initializer_range
+    renewed = tuple(f"encoder.layer.{i}." for i in range(4 - k, 4))
+    checked = 0
+    for name, p in model.named_parameters():
+        p = p.detach()
+        if not name.startswith(renewed):
+            assert torch.equal(p, before[name]), name
+            continue
+        assert not torch.equal(p, before[name]), name
+        if p.dim() == 2:
+            tol = 5 * std / math.sqrt(2 * p.numel())
+            assert abs(p.std().item() - std) < tol, name
+            # the check can fail: the weights before were far from it
+            assert abs(before[name].std().item() - std) > tol, name
+            assert abs(p.mean().item()) < 5 * std / math.sqrt(p.numel()), name
+            checked += 1
+        elif "LayerNorm.weight" in name:
+            assert bool((p == 1).all()), name
+        else:
+            assert bool((p == 0).all()), name
+    assert checked == 6 * k          # q, k, v, attention output, intermediate, output
