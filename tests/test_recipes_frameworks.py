@@ -373,12 +373,14 @@ def test_torch_dataloader_shifts_the_global_stream_unless_it_has_a_generator(see
     torch.manual_seed(seed)
     assert _same(torch, reference, _torch_build(torch))          # two builds, same weights
     torch.manual_seed(seed)
-    next(iter(torch.utils.data.DataLoader(data, shuffle=True, num_workers=workers)))
+    # spawned workers: forking a process that has imported JAX can deadlock
+    spawn = {"multiprocessing_context": "spawn"} if workers else {}
+    next(iter(torch.utils.data.DataLoader(data, shuffle=True, num_workers=workers, **spawn)))
     assert not _same(torch, reference, _torch_build(torch))
     torch.manual_seed(seed)
     own = torch.Generator().manual_seed(seed)
     next(iter(torch.utils.data.DataLoader(data, shuffle=True, num_workers=workers,
-                                          generator=own)))
+                                          generator=own, **spawn)))
     assert _same(torch, reference, _torch_build(torch))
 
 
