@@ -36,6 +36,7 @@ __all__ = [
     "gelu_flat_below",
     "gelu_gain",
     "gelu_slope_at_minus_five",
+    "gelu_second_moment_at_relu_gain",
     "keras_torch_escape_per_million",
     "keras_torch_truncation_escape",
     "lecun_tanh_at_one",
@@ -135,6 +136,11 @@ def gelu_flat_below() -> str:
     u = np.linspace(-10.0, 0.0, 100_001)
     healthy = np.abs(ACTIVATIONS["gelu"][1](u)) >= FLAT_SLOPE * PEAK_SLOPE["gelu"]
     return f"${u[healthy].min():.1f}$"
+
+
+def gelu_second_moment_at_relu_gain() -> str:
+    """The pre-activation variance a GELU layer passes on under He's gain sqrt(2), from q = 1."""
+    return f"{2 * mf.second_moment('gelu'):.2f}"
 
 
 def silu_gain() -> str:
