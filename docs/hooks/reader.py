@@ -331,12 +331,20 @@ def on_files(files, config):
     return files
 
 
+_IMAGE = re.compile(r"!\[|<img\b")
+
+
+def on_page_markdown(markdown, page, config, files):
+    # mkdocs-glightbox wraps a page's images in their full-screen links and links its
+    # script and styles into the page; a page without images is left to itself (the
+    # plugin reads this flag). Notebooks draw theirs when they run.
+    if not _is_notebook(page) and not _IMAGE.search(markdown):
+        page.meta["glightbox"] = False
+    return markdown
+
+
 def on_page_content(content, page, config, files):
     content = _convert_arithmatex(content)
-    # mkdocs-glightbox has wrapped the page's images in their full-screen links; a page
-    # without any does without its script and styles (the plugin reads this flag).
-    if 'class="glightbox"' not in content:
-        page.meta["glightbox"] = False
     if _is_notebook(page):
         content = _NB_MARKDOWN.sub(lambda m: m[1] + _convert_dollars(m[2]) + m[3], content)
         content = content.replace('<a class="anchor-link"', '<a class="headerlink" title="Permanent link"')
