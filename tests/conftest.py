@@ -54,7 +54,8 @@ def built_site(tmp_path_factory, build_cache):
 # ------------------------------------------------------------------ browser checks
 # Shared by tests/test_browser.py and tests/test_browser_explorer.py (marker `browser`).
 
-SITE = ROOT / "site"
+# WEIGHTINIT_SITE_DIR serves another build (say, one of an older commit) to the same checks.
+SITE = Path(os.environ.get("WEIGHTINIT_SITE_DIR", ROOT / "site"))
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's own background traffic is switched off so that every request seen is the page's.
 CHROMIUM_ARGS = [

@@ -42,3 +42,16 @@ def test_a_node_process_that_dies_is_reported_with_its_error(reader, monkeypatch
     monkeypatch.setattr(reader, "TEX2MATHML", script)
     with pytest.raises(PluginError, match="exit 3.*Temml is missing"):
         reader.tex_to_mathml([("y", False)])
+
+
+def test_punctuation_stays_with_the_inline_math_before_it(reader):
+    (mathml,) = reader.tex_to_mathml([(r"\sqrt{2}", False)])
+    math = reader._math_html(mathml, False)
+    text = f"<p>a gain of {math}. Then {math} and {math}, so</p>"
+    glued = reader._keep_punctuation(text)
+    # Each formula keeps the mark right after it; one with none after it is left alone.
+    assert glued.count('<span class="wi-nowrap">') == 2
+    assert f'<span class="wi-nowrap">{math}.</span>' in glued and f'<span class="wi-nowrap">{math},</span>' in glued
+    assert f"Then {math} and" in glued
+    # A display equation is not a tab stop until the page finds that it scrolls.
+    assert "tabindex" not in reader._math_html(mathml, True)

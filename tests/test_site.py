@@ -62,7 +62,22 @@ def test_figure_directive_gives_alt_text_and_caption(built_site, hooks):
                 continue
             spec = figures[name[1]]
             assert alt == spec.alt, (page, src)
-            assert f"<figcaption>{html.escape(spec.caption, quote=False)}</figcaption>" in text, (page, src)
+            caption = _caption_after(text, src)
+            assert caption is not None, (page, src)
+            # The caption is the docstring rendered as Markdown: its code as code, its math
+            # as MathML, no backtick or dollar left.
+            for code in re.findall(r"`([^`]+)`", spec.caption):
+                assert f"<code>{html.escape(code, quote=False)}</code>" in caption, (page, src, code)
+            assert caption.count('class="wi-math"') == len(re.findall(r"\$[^$]+\$", spec.caption)), (page, src)
+            shown = re.sub(r"<math\b.*?</math>|<[^>]+>", "", caption, flags=re.S)
+            assert "`" not in shown and "$" not in shown, (page, src, shown)
+
+
+def _caption_after(text: str, src: str) -> str | None:
+    """The figcaption of the figure whose image is `src`."""
+    start = text.find(f'src="{src}"')
+    match = re.compile(r"<figcaption>(.*?)</figcaption>", re.S).search(text, start)
+    return match[1] if start >= 0 and match else None
 
 
 def test_figures_are_generated_not_committed():

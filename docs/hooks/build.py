@@ -499,7 +499,10 @@ def framework_pins(path: Path = PINS) -> dict[str, str]:
 
 
 def figure_markdown(name: str, src_uri: str) -> str:
-    """A registered figure as a Markdown image with its alt text, and its caption below."""
+    """A registered figure as a Markdown image with its alt text, and its caption below.
+
+    The caption (the figure function's docstring) is Markdown: `code` and $math$ render
+    as on the page."""
     figures = figure_registry()
     if name not in figures:
         raise PluginError(f"unknown figure {name!r}; known: {', '.join(sorted(figures))}")
@@ -508,7 +511,7 @@ def figure_markdown(name: str, src_uri: str) -> str:
     src = "../" * depth + f"figures/{name}.svg"
     alt = spec.alt.replace("[", "(").replace("]", ")")
     return (f'<figure markdown="span">\n![{alt}]({src})\n'
-            f"<figcaption>{html.escape(spec.caption, quote=False)}</figcaption>\n</figure>")
+            f'<figcaption markdown="span">{html.escape(spec.caption, quote=False)}</figcaption>\n</figure>')
 
 
 def computed_text(kind: str, name: str) -> str:

@@ -31,6 +31,7 @@ import hashlib
 import html
 import json
 import logging
+import math
 import re
 import shutil
 import subprocess
@@ -217,8 +218,22 @@ def _math_html(mathml: str, display: bool) -> str:
     mathml = mathml.replace("<math", "<math data-search-exclude", 1)
     plain = f'<span class="wi-math-text" hidden>{text}</span>'
     if display:
-        return f'<div class="wi-math wi-math-display" tabindex="0">{mathml}{plain}</div>'
+        # A tab stop only when it scrolls: docs/javascripts/scrollbox.js measures it.
+        return f'<div class="wi-math wi-math-display">{mathml}{plain}</div>'
     return f'<span class="wi-math">{mathml}{plain}</span>'
+
+
+# Inline math and the punctuation right after it: a full stop must not wrap alone onto
+# the next line.
+_MATH_PUNCT = re.compile(
+    r'(?P<math><span class="wi-math"><math\b(?:(?!</math>).)*</math><span class="wi-math-text" hidden>[^<]*</span></span>)'
+    r"(?P<punct>[.,;:!?)\]]+)",
+    re.S,
+)
+
+
+def _keep_punctuation(content: str) -> str:
+    return _MATH_PUNCT.sub(r'<span class="wi-nowrap">\g<math>\g<punct></span>', content)
 
 
 # ------------------------------------------------------------------ page content
@@ -330,6 +345,18 @@ def on_files(files, config):
     return files
 
 
+_IMAGE = re.compile(r"!\[|<img\b")
+
+
+def on_page_markdown(markdown, page, config, files):
+    # mkdocs-glightbox wraps a page's images in their full-screen links and links its
+    # script and styles into the page; a page without images is left to itself (the
+    # plugin reads this flag). Notebooks draw theirs when they run.
+    if not _is_notebook(page) and not _IMAGE.search(markdown):
+        page.meta["glightbox"] = False
+    return markdown
+
+
 def on_page_content(content, page, config, files):
     content = _convert_arithmatex(content)
     if _is_notebook(page):
@@ -344,7 +371,7 @@ def on_page_content(content, page, config, files):
         content = _notebook_downloads(content, page)
         content = _notebook_images(content, page)
     _fix_toc(page.toc)
-    return _glue_headerlinks(content)
+    return _glue_headerlinks(_keep_punctuation(content))
 
 
 # A heading's last word and its permalink: at 390 px a heading that just fills its lines
@@ -358,16 +385,33 @@ def _glue_headerlinks(content: str) -> str:
 
 _FIGURE_IMG = re.compile(r'<img (?P<attrs>[^>]*?)src="(?P<src>[^"]*figures/(?P<name>[\w-]+)\.svg)"(?P<rest>[^>]*)>')
 _SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"\s+height="(?P<h>[\d.]+)pt"')
-_SIZES: dict[str, tuple[int, int] | None] = {}
+# Matplotlib draws each character as a glyph path placed with scale(size / 100).
+_SVG_GLYPH_SCALE = re.compile(r'scale\((?P<s>0\.\d+) -(?P=s)\)')
+_SIZES: dict[str, tuple[int, int, int] | None] = {}
 _FILES = None
+TEXT_PX = 8
+"""The smallest figure text a phone shows, in CSS pixels. Print journals ask for figure
+text of 5 pt or more (1.8 mm; Nature's artwork guide asks for 5 to 7 pt); a phone is held
+at about three quarters of the distance of paper, which makes 1.3 mm, and a CSS pixel of a
+390 px wide phone is about 0.165 mm (a 64 mm wide screen), so 1.3 mm is 8 px. A
+figure whose text would be smaller in the column keeps the width at which it is 8 px
+and scrolls sideways (extra.css); a tap opens it full screen."""
 
 
-def _svg_size(name: str, files) -> tuple[int, int] | None:
-    """A figure's size in CSS pixels (matplotlib writes points: 1 pt = 4/3 px)."""
+def _svg_size(name: str, files) -> tuple[int, int, int] | None:
+    """A figure's size in CSS pixels (matplotlib writes points: 1 pt = 4/3 px), and the
+    width at which its smallest text is `TEXT_PX`."""
     if name not in _SIZES:
         file = files.get_file_from_path(f"figures/{name}.svg")
-        match = _SVG_SIZE.search(file.content_string[:2000]) if file else None
-        _SIZES[name] = (round(float(match["w"]) * 4 / 3), round(float(match["h"]) * 4 / 3)) if match else None
+        svg = file.content_string if file else ""
+        match = _SVG_SIZE.search(svg[:2000])
+        if match is None:
+            _SIZES[name] = None
+        else:
+            width, height = float(match["w"]) * 4 / 3, float(match["h"]) * 4 / 3
+            text_pt = min((float(m["s"]) * 100 for m in _SVG_GLYPH_SCALE.finditer(svg)), default=None)
+            readable = width * TEXT_PX / (text_pt * 4 / 3) if text_pt else 0
+            _SIZES[name] = (round(width), round(height), math.ceil(min(readable, width)))
     return _SIZES[name]
 
 
@@ -384,7 +428,8 @@ def _size_figures(content: str, files) -> str:
         if size is None or " width=" in f" {m['attrs']}{m['rest']}":
             return m[0]
         lazy = ' loading="lazy"' if seen > 1 else ""
-        return f'<img {m["attrs"]}src="{m["src"]}" width="{size[0]}" height="{size[1]}"{lazy} decoding="async"{m["rest"]}>'
+        return (f'<img {m["attrs"]}src="{m["src"]}" width="{size[0]}" height="{size[1]}"{lazy} decoding="async" '
+                f'style="--wi-min-width: {size[2]}px"{m["rest"]}>')
 
     return _FIGURE_IMG.sub(fix, content)
 
@@ -576,15 +621,45 @@ def _notebook_images(content: str, page) -> str:
 
     stem = PurePosixPath(page.file.src_uri).stem
     images = page.meta.setdefault("_wi_images", {})
+    names: dict[str, str] = {}
+    text_pt = _notebook_text_pt(page)
+
+    def name_of(encoded: str) -> tuple[str, bytes]:
+        data = base64.b64decode(encoded)
+        if encoded not in names:
+            names[encoded] = f"{stem}-{len(images) + 1}.png"
+            images[names[encoded]] = data
+        return names[encoded], data
 
     def extract(m):
-        data = base64.b64decode(m["data"])
-        name = f"{stem}-{len(images) + 1}.png"
-        images[name] = data
+        name, data = name_of(m["data"])
         width, height = struct.unpack(">II", data[16:24])
-        return f'<img {m["pre"]}src="{name}" width="{width}" height="{height}" loading="lazy" decoding="async"'
+        # The width at which the smallest text is TEXT_PX (see _svg_size), from the
+        # image's resolution (matplotlib writes it in the pHYs chunk).
+        phys = data.find(b"pHYs", 0, 200)
+        dpi = struct.unpack(">I", data[phys + 4 : phys + 8])[0] * 0.0254 if phys > 0 else 72
+        readable = math.ceil(min(width, width * TEXT_PX / (text_pt * dpi / 72)))
+        return (f'<img {m["pre"]}src="{name}" width="{width}" height="{height}" loading="lazy" decoding="async" '
+                f'style="--wi-min-width: {readable}px"')
 
-    return _DATA_PNG.sub(extract, content)
+    content = _DATA_PNG.sub(extract, content)
+    # mkdocs-glightbox links each image to itself, full screen: to the same file.
+    return _DATA_HREF.sub(lambda m: f'href="{name_of(m["data"])[0]}"', content)
+
+
+_DATA_HREF = re.compile(r'href="data:image/png;base64,(?P<data>[A-Za-z0-9+/=\s]+)"')
+_FONT_KEYWORDS = ("fontsize", "labelsize", "size", "title_fontsize")
+MATPLOTLIB_TEXT_PT = 10
+"""Matplotlib's default size of tick labels, axis labels and legends (``font.size``)."""
+
+
+def _notebook_text_pt(page) -> float:
+    """The smallest text size in points a notebook sets in its code, else matplotlib's default."""
+    tree = ast.parse(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+    sizes = [kw.value.value for call in ast.walk(tree) if isinstance(call, ast.Call) for kw in call.keywords
+             if kw.arg in _FONT_KEYWORDS and isinstance(kw.value, ast.Constant)
+             and isinstance(kw.value.value, int | float) and not isinstance(kw.value.value, bool)]
+    return min([MATPLOTLIB_TEXT_PT, *sizes])
 
 
 def _notebook_downloads(content: str, page) -> str:

@@ -25,8 +25,8 @@ __all__ = [
 
 @register(alt="Std of the residual stream against block index: it grows without residual scaling and stays at 1 with output projections at 0.02 / sqrt(2L).")
 def residual_stream_depth() -> Figure:
-    """Std of a pre-LN residual stream against depth, output projections at std 0.02 and
-    at 0.02 / sqrt(2 L)."""
+    r"""Std of a pre-LN residual stream against depth, output projections at std 0.02 and
+    at $0.02 / \sqrt{2L}$."""
     fig, (ax,) = figure(width=6.4, height=3.6)
     depth = 48
     for color, (label, scaled) in zip(COLORS, (("std 0.02 everywhere", False),
@@ -111,8 +111,8 @@ def rnn_gradient_radius() -> Figure:
 
 @register(alt="Exact gain against the pre-activation variance q for tanh, sigmoid, SELU, ELU, GELU, SiLU, softplus and Mish")
 def exact_gain_by_q() -> Figure:
-    """The second-moment gain ``meanfield.exact_gain`` of each activation against the
-    pre-activation variance q it keeps, with relu's sqrt(2) and linear's 1 for reference."""
+    r"""The second-moment gain `meanfield.exact_gain` of each activation against the
+    pre-activation variance $q$ it keeps, with relu's $\sqrt{2}$ and linear's 1 for reference."""
     fig, (ax,) = figure(height=4.2)
     q = np.geomspace(1e-2, 1e2, 81)
     names = ("tanh", "sigmoid", "selu", "elu", "gelu", "silu", "softplus", "mish")

@@ -33,9 +33,9 @@ def variance_by_fan() -> Figure:
 @register(alt="Forward and backward variance through a narrowing linear network for fan_in, fan_out and "
               "fan_avg")
 def glorot_compromise() -> Figure:
-    """Variance of the forward signal and of the backward gradient through a linear funnel
-    whose width shrinks by sqrt(2) per layer (1024 to 64), with Var(w) = 1/fan_in, 1/fan_out
-    and 2/(fan_in + fan_out)."""
+    r"""Variance of the forward signal and of the backward gradient through a linear funnel
+    whose width shrinks by $\sqrt{2}$ per layer (1024 to 64), with
+    $\operatorname{Var}(w) = 1/n_\text{in}$, $1/n_\text{out}$ and $2/(n_\text{in} + n_\text{out})$."""
     modes = {"1/fan_in (LeCun)": "fan_in", "1/fan_out": "fan_out", "2/(fan_in + fan_out) (Glorot)": "fan_avg"}
     fig, (fwd, bwd) = figure(2, width=8.4, height=3.4)
     for color, (label, mode) in zip(COLORS, modes.items()):
@@ -53,8 +53,8 @@ def glorot_compromise() -> Figure:
 
 @register(alt="Activation std through 50 tanh and ReLU layers for two gains each")
 def gain_depth() -> Figure:
-    """Activation std through 50 layers of 128 units: tanh with gain 1 and 5/3, ReLU with
-    gain 1 and sqrt(2); weights N(0, gain^2 / fan_in)."""
+    r"""Activation std through 50 layers of 128 units: tanh with gain 1 and 5/3, ReLU with
+    gain 1 and $\sqrt{2}$; weights $\mathcal{N}(0,\ \text{gain}^2 / n_\text{in})$."""
     cases = {"tanh": (("1", 1.0), ("5/3", gain("tanh"))),
              "relu": (("1", 1.0), ("sqrt(2)", gain("relu")))}
     fig, axes = figure(2, width=8.4, height=3.4)

@@ -31,9 +31,9 @@ _LARGE = partial(normal, std=1.0)
 @register(alt="Activation std per layer: 0.01 * randn collapses in tanh and ReLU and stalls in sigmoid; ReLU "
               "with variance 1/fan_in decays like 2^(-L/2)")
 def pitfall_vanishing_activations() -> Figure:
-    """Left: activation std per layer with 0.01 * randn weights (10 layers of 256) for tanh,
+    r"""Left: activation std per layer with `0.01 * randn` weights (10 layers of 256) for tanh,
     sigmoid and ReLU. Right: ReLU through 30 layers of 256 with He and with LeCun's variance
-    (Glorot's too, on square layers), against the 2^(-L/2) law."""
+    (Glorot's too, on square layers), against the $2^{-L/2}$ law."""
     fig, (left, right) = figure(2, width=9.6, height=3.6)
     for color, act in zip(COLORS, ("tanh", "sigmoid", "relu")):
         stats = experiments.activation_stats(_TINY, act, widths=[256] * 10, n_samples=200, rng=0)
@@ -61,9 +61,9 @@ def pitfall_vanishing_activations() -> Figure:
 @register(alt="Variance of the back-propagated gradient per layer for the standard init, Glorot uniform and "
               "0.01 * randn, with tanh and sigmoid")
 def pitfall_vanishing_gradients() -> Figure:
-    """Glorot and Bengio (2010) in miniature: variance of the back-propagated gradient at each
-    of 5 layers of 256 units, for U(-1/sqrt(n), 1/sqrt(n)), Glorot uniform and 0.01 * randn,
-    with tanh and with sigmoid."""
+    r"""Glorot and Bengio (2010) in miniature: variance of the back-propagated gradient at each
+    of 5 layers of 256 units, for $U(-1/\sqrt{n},\ 1/\sqrt{n})$, Glorot uniform and
+    `0.01 * randn`, with tanh and with sigmoid."""
     inits = {"U(±1/√n), the 'standard' init": "pytorch_default", "glorot_uniform": "glorot_uniform",
              "0.01 * randn": _TINY}
     fig, axes = figure(2, width=9.6, height=3.6)
@@ -139,10 +139,10 @@ def pitfall_relu_explosion() -> Figure:
 @register(alt="He normal with the right fan keeps the std level; forgetting the receptive field explodes, "
               "PyTorch's grouped fan_out vanishes, a swapped layout drifts in a funnel")
 def pitfall_wrong_fan_depth() -> Figure:
-    """He normal in 10 ReLU layers with the right fan and with a wrong one: 3x3 convolutions
-    of 32 channels (fan_in with and without the receptive field), depthwise 3x3 convolutions
-    with mode='fan_out' (the true fan-out against PyTorch's, which is not divided by groups),
-    and a dense funnel read in the wrong layout."""
+    r"""He normal in 10 ReLU layers with the right fan and with a wrong one: 3x3 convolutions
+    of 32 channels (`fan_in` with and without the receptive field), depthwise 3x3
+    convolutions with `mode='fan_out'` (the true fan-out against PyTorch's, which is not
+    divided by groups), and a dense funnel read in the wrong layout."""
     fig, axes = grid(8.4, 7.0)
     c = 32
     conv, depthwise, dense, spare = axes
@@ -172,10 +172,10 @@ def pitfall_wrong_fan_depth() -> Figure:
 @register(alt="tanh: gradient variance grows toward the input for gains above 1; SELU: only gain 1 keeps the "
               "variance at 1")
 def pitfall_gain_mismatch() -> Figure:
-    """Two gains that do not match the activation. tanh through 30 layers of 256 with gain 1,
-    5/3 and sqrt(2) (He): variance of the back-propagated gradient per layer, with the
-    mean-field growth factor chi_1. SELU through 30 layers of 256 with LeCun normal, PyTorch's
-    selu gain 3/4 and He: variance of the activations."""
+    r"""Two gains that do not match the activation. tanh through 30 layers of 256 with gain 1,
+    5/3 and $\sqrt{2}$ (He): variance of the back-propagated gradient per layer, with the
+    mean-field growth factor $\chi_1$. SELU through 30 layers of 256 with LeCun normal,
+    PyTorch's `selu` gain 3/4 and He: variance of the activations."""
     fig, (tanh, selu) = figure(2, width=10.4, height=4.2)
     tanh_gains = {"gain 1 (lecun_normal)": 1.0, "gain 5/3 (calculate_gain('tanh'))": gain("tanh"),
                   "gain √2 (he_normal)": gain("relu")}

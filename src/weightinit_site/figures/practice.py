@@ -16,8 +16,8 @@ __all__ = [
 
 @register(alt="Std of the activations after each of 20 layers: tanh with std 0.01, Glorot normal and std 1.0; ReLU with LeCun normal, He normal and std 0.1")
 def practice_depth_profiles() -> Figure:
-    """Std of the activations after each of 20 layers of 256 units, tanh and ReLU, for a good
-    scheme, a too small and a too large one (``practice.depth_profiles``)."""
+    r"""Std of the activations after each of 20 layers of 256 units, tanh and ReLU, for a good
+    scheme, a too small and a too large one (`practice.depth_profiles`)."""
     profiles = practice.depth_profiles()
     fig, axes = figure(2, width=10.4, height=4.0)
     for ax, activation in zip(axes, ("tanh", "relu")):
@@ -33,8 +33,8 @@ def practice_depth_profiles() -> Figure:
 
 @register(alt="Percentage of dead units in each of the 4 hidden layers for biases 0, -0.5, -1, -2 and -5")
 def practice_dead_relus() -> Figure:
-    """Fraction of dead units per hidden layer of the Debug page's He ReLU network, for
-    biases from 0 to -5 (``weightinit.diagnose``)."""
+    r"""Fraction of dead units per hidden layer of the Debug page's He ReLU network, for
+    biases from 0 to -5 (`weightinit.diagnose`)."""
     biases = (0.0, -0.5, -1.0, -2.0, -5.0)
     dead = practice.dead_fractions(biases)
     fig, (ax,) = figure()

@@ -108,8 +108,8 @@ def random_tanh_histograms() -> Figure:
 
 @register(alt="Output std through 10 linear layers for widths 64, 256 and 1024, fixed std against LeCun")
 def lecun_width_independence() -> Figure:
-    """Activation std through 10 linear layers of width 64, 256 and 1024: a fixed
-    N(0, 0.05^2) suits one width only, LeCun's 1/fan_in suits all."""
+    r"""Activation std through 10 linear layers of width 64, 256 and 1024: a fixed
+    $\mathcal{N}(0, 0.05^2)$ suits one width only, LeCun's $1/n_\text{in}$ suits all."""
     fig, axes = figure(2, width=8.4, height=3.4)
     inits = {"fixed std 0.05": _fixed(0.05), "lecun_normal, Var = 1/fan_in": "lecun_normal"}
     for ax, (label, init) in zip(axes, inits.items()):
@@ -177,8 +177,9 @@ def truncated_normal_densities() -> Figure:
 
 @register(alt="Sampled standard deviation of every named variance-scaling scheme on a 512 x 128 layer")
 def variance_scaling_stds() -> Figure:
-    """The weight std of every named variance-scaling scheme on one 512 x 128 dense
-    layer: sampled (bars) against sqrt(scale / n) (black lines), coloured by mode."""
+    r"""The weight std of every named variance-scaling scheme on one 512 x 128 dense
+    layer: sampled (bars) against $\sqrt{\text{scale} / n}$ (the line across each bar),
+    coloured by mode."""
     fan_in, fan_out = 512, 128
     fans = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}
     mode_colors = dict(zip(fans, COLORS))
@@ -190,7 +191,7 @@ def variance_scaling_stds() -> Figure:
         ax.plot([x - 0.4, x + 0.4], [target] * 2, color="black", lw=1.5)
     ax.set_xticks(range(len(rows)), [r[0] for r in rows], rotation=30, ha="right", fontsize=8)
     ax.set_ylabel("std of one weight")
-    ax.set_title(f"One {fan_in} x {fan_out} layer: bars sampled, black lines sqrt(scale / n)")
+    ax.set_title(f"One {fan_in} x {fan_out} layer: bars sampled, the line across each √(scale / n)")
     for mode, color in mode_colors.items():
         if any(r[2] == mode for r in rows):
             ax.bar(0, 0, color=color, label=f'mode="{mode}" (n = {fans[mode]:g})')
@@ -239,13 +240,12 @@ def orthogonal_spectrum() -> Figure:
               "output and the difference from the input below: Dirac kernels copy it, a He kernel scrambles it, an "
               "even kernel with the centre tap at k//2 shifts it by one pixel")
 def identity_dirac_copy() -> Figure:
-    """Convolutions with "same" padding applied to a two-channel image; top row: channel 0
+    r"""Convolutions with "same" padding applied to a two-channel image; top row: channel 0
     of each output, with the input's outline in orange; bottom row: output minus input (red
-    above, blue below). A
-    3x3 Dirac kernel copies the image; a He-initialized one scrambles it. For an even 4x4
-    kernel the centre tap at k // 2 (PyTorch's dirac_, weightinit's identity) shifts the
-    image by one pixel, so its edges light up in the difference; the tap at (k - 1) // 2
-    (JAX's delta_orthogonal) copies it."""
+    above, blue below). A 3x3 Dirac kernel copies the image; a He-initialized one scrambles
+    it. For an even 4x4 kernel the centre tap at `k // 2` (PyTorch's `dirac_`, weightinit's
+    `identity`) shifts the image by one pixel, so its edges light up in the difference; the
+    tap at `(k - 1) // 2` (JAX's `delta_orthogonal`) copies it."""
     fig = Figure(figsize=(MAX_WIDTH, 3.2), layout="constrained")
     axes = fig.subplots(2, 5)
     outputs = experiments.identity_conv_outputs(rng=0)
@@ -270,9 +270,9 @@ def identity_dirac_copy() -> Figure:
 @register(alt="Nonzero pattern of a 60 by 40 sparse weight: weightinit gives each output unit the same number "
               "of inputs, PyTorch's sparse_ gives each input the same number of outputs")
 def sparse_patterns() -> Figure:
-    """Nonzero pattern of a 60 x 40 (fan_in x fan_out) weight: weightinit's sparse gives
-    every output unit the same number of inputs; PyTorch's sparse_ on the (out, in)
-    matrix gives every input the same number of outputs instead."""
+    r"""Nonzero pattern of a 60 x 40 (`fan_in` x `fan_out`) weight: weightinit's `sparse`
+    gives every output unit the same number of inputs; PyTorch's `sparse_` on the
+    `(out, in)` matrix gives every input the same number of outputs instead."""
     from weightinit.initializers import sparse
 
     fan_in, fan_out, sparsity = 60, 40, 0.75
@@ -366,11 +366,12 @@ def selu_fixed_point_depth() -> Figure:
               "block; on a linear axis the branch scaled by 1/sqrt(L) grows it by 1 + 1/L per block and stays "
               "below e, and a zero last layer keeps it at 1")
 def residual_variance_growth() -> Figure:
-    """The residual stream's variance over 64 blocks x + F(x), F = W2 relu(W1 x), He / LeCun
-    weights, width 128, relative to the input's: unscaled, branch scaled by 1/sqrt(L), and
-    Fixup's zero last layer. Left, on a log axis: the unscaled stream doubles at every block.
-    Right, on a linear axis: the scaled stream follows (1 + 1/L)^l and stays below e; the
-    zero last layer keeps it at 1; the unscaled stream leaves the axis after one block."""
+    r"""The residual stream's variance over 64 blocks $x + F(x)$,
+    $F = W_2 \operatorname{relu}(W_1 x)$, He / LeCun weights, width 128, relative to the
+    input's: unscaled, branch scaled by $1/\sqrt{L}$, and Fixup's zero last layer. Left, on a
+    log axis: the unscaled stream doubles at every block. Right, on a linear axis: the scaled
+    stream follows $(1 + 1/L)^l$ and stays below $e$; the zero last layer keeps it at 1; the
+    unscaled stream leaves the axis after one block."""
     fig, (log, linear) = figure(2, width=7.0, height=3.9)
     blocks = 64
     runs = {
@@ -442,9 +443,9 @@ def bias_initial_loss() -> Figure:
 @register(alt="Root mean square of one token's embedding entries under the frameworks' defaults, with and "
               "without the sqrt(d_model) factor, next to the sinusoidal positional encodings")
 def embedding_scales() -> Figure:
-    """Root mean square of a token's embedding entries under the frameworks' default
-    initializers, with and without the Transformer's sqrt(d_model) factor, next to the
-    RMS of sinusoidal positional encodings."""
+    r"""Root mean square of a token's embedding entries under the frameworks' default
+    initializers, with and without the Transformer's $\sqrt{d_\text{model}}$ factor, next to
+    the RMS of sinusoidal positional encodings."""
     fig, (ax,) = figure(width=6.8, height=3.8)
     s = experiments.embedding_scales(vocab=1000, d_model=512, rng=0)
     names = list(s.rms)
