@@ -1,5 +1,5 @@
 """PyTorch's default convolution init against DCGAN's 0.02, as architectures/generative.md
-tabulates it (``weightinit.tables.dcgan_layer_stds``), at the version ``frameworks.txt`` pins.
+tabulates it (``weightinit_site.tables.dcgan_layer_stds``), at the version ``frameworks.txt`` pins.
 
 PyTorch draws a (transposed) convolution's weights from U(+-1/sqrt(fan_in)), fan_in taken
 from the weight's shape: (out, in, k, k) for ``Conv2d``, (in, out, k, k) for
@@ -13,7 +13,7 @@ import math
 
 import pytest
 
-from weightinit import tables
+from weightinit_site import tables
 from weightinit.initializers import compute_fans
 
 pytestmark = pytest.mark.frameworks
