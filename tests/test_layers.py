@@ -21,9 +21,9 @@ FLOORS = [
     # the library
     {"weightinit._checks", "weightinit._sampling"},
     {"weightinit.initializers", "weightinit.datasets"},
-    {"weightinit.nn", "weightinit.architectures"},
+    {"weightinit.nn"},
     {"weightinit.meanfield", "weightinit.diagnose"},
-    {"weightinit.recommendations"},
+    {"weightinit.recommendations", "weightinit.architectures"},
     {"weightinit.schemes"},
     {"weightinit.experiments", "weightinit.bibliography"},
     {"weightinit.practice"},
