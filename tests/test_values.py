@@ -66,6 +66,13 @@ def test_truncated_normal_values():
     )
 
 
+def test_three_std_cut_shrink():
+    # Var(Z | |Z| < 3) = 1 - 6 phi(3) / (Phi(3) - Phi(-3)), with math only.
+    phi3 = math.exp(-4.5) / math.sqrt(2 * math.pi)
+    ratio = math.sqrt(1 - 6 * phi3 / math.erf(3 / math.sqrt(2)))
+    assert values.llm_cut3_std_shrink() == f"{100 * (1 - ratio):.1f} %"
+
+
 def test_unit_cosines():
     assert number(values.dense_unit_cosine()) == pytest.approx(
         number(values.dense_unit_cosine_theory()), abs=0.002

@@ -43,6 +43,7 @@ __all__ = [
     "lecun_tanh_curvature_peak",
     "lecun_tanh_fixed_point",
     "lecun_tanh_unit_input",
+    "llm_cut3_std_shrink",
     "llm_tied_logit_std_hf",
     "llm_tied_logit_std_titan",
     "random_large_relu_act_growth",
@@ -533,6 +534,21 @@ def _tied_logit_std(recipe: str) -> str:
 
     d = LLM_SHAPE["d_model"]
     return f"{llm_init_stds(recipe, d, LLM_SHAPE['n_layers'])['embedding'] * math.sqrt(d):.3g}"
+
+
+def llm_cut3_std_shrink() -> str:
+    """How much a normal cut at 3 std (OLMo, torchtitan's output layer) shrinks its std,
+    in per cent.
+
+    Examples
+    --------
+    >>> llm_cut3_std_shrink()
+    '1.3 %'
+    """
+    from weightinit.practice import torch_trunc_normal_cut
+
+    ratio = torch_trunc_normal_cut(1.0, -3.0, 3.0)[1]
+    return f"{100 * (1 - ratio):.1f} %"
 
 
 def llm_tied_logit_std_hf() -> str:
