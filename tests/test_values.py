@@ -73,6 +73,17 @@ def test_three_std_cut_shrink():
     assert values.llm_cut3_std_shrink() == f"{100 * (1 - ratio):.1f} %"
 
 
+def test_small_init_emb_layer_norm_rms():
+    # The same LayerNorm in NumPy: eps 1e-5 dominates a variance of 1e-8 / 3.
+    import numpy as np
+
+    x = np.random.default_rng(0).uniform(-1e-4, 1e-4, size=(64, 4096))
+    x = x - x.mean(axis=1, keepdims=True)
+    y = x / np.sqrt((x**2).mean(axis=1, keepdims=True) + 1e-5)
+    rms = float(np.sqrt((y**2).mean()))
+    assert values.small_init_emb_ln_rms() == f"{rms:.2g}"
+
+
 def test_unit_cosines():
     assert number(values.dense_unit_cosine()) == pytest.approx(
         number(values.dense_unit_cosine_theory()), abs=0.002

@@ -59,6 +59,7 @@ __all__ = [
     "selu_omega_std",
     "selu_tau_range",
     "silu_gain",
+    "small_init_emb_ln_rms",
     "sparse_disjoint_pairs",
     "tanh_chi_1_at_exact_gain",
     "tanh_chi_1_at_five_thirds",
@@ -549,6 +550,19 @@ def llm_cut3_std_shrink() -> str:
 
     ratio = torch_trunc_normal_cut(1.0, -3.0, 3.0)[1]
     return f"{100 * (1 - ratio):.1f} %"
+
+
+def small_init_emb_ln_rms() -> str:
+    """RMS of a U(-1e-4, 1e-4) embedding after PyTorch's LayerNorm (eps 1e-5):
+    ``sqrt(var / (var + eps))``, the variance ``1e-8 / 3`` far below `eps`.
+
+    Examples
+    --------
+    >>> small_init_emb_ln_rms()
+    '0.018'
+    """
+    var = (2e-4) ** 2 / 12
+    return f"{math.sqrt(var / (var + 1e-5)):.2g}"
 
 
 def llm_tied_logit_std_hf() -> str:
