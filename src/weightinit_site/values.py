@@ -538,8 +538,8 @@ def _tied_logit_std(recipe: str) -> str:
 
 
 def llm_cut3_std_shrink() -> str:
-    """How much a normal cut at 3 std (OLMo, torchtitan's output layer) shrinks its std,
-    in per cent.
+    """How much a normal cut at 3 std shrinks its std, in per cent (OLMo's
+    weights, torchtitan's output layer).
 
     Examples
     --------
