@@ -66,6 +66,24 @@ def test_truncated_normal_values():
     )
 
 
+def test_three_std_cut_shrink():
+    # Var(Z | |Z| < 3) = 1 - 6 phi(3) / (Phi(3) - Phi(-3)), with math only.
+    phi3 = math.exp(-4.5) / math.sqrt(2 * math.pi)
+    ratio = math.sqrt(1 - 6 * phi3 / math.erf(3 / math.sqrt(2)))
+    assert values.llm_cut3_std_shrink() == f"{100 * (1 - ratio):.1f} %"
+
+
+def test_small_init_emb_layer_norm_rms():
+    # The same LayerNorm in NumPy: eps 1e-5 dominates a variance of 1e-8 / 3.
+    import numpy as np
+
+    x = np.random.default_rng(0).uniform(-1e-4, 1e-4, size=(64, 4096))
+    x = x - x.mean(axis=1, keepdims=True)
+    y = x / np.sqrt((x**2).mean(axis=1, keepdims=True) + 1e-5)
+    rms = float(np.sqrt((y**2).mean()))
+    assert values.small_init_emb_ln_rms() == f"{rms:.2g}"
+
+
 def test_unit_cosines():
     assert number(values.dense_unit_cosine()) == pytest.approx(
         number(values.dense_unit_cosine_theory()), abs=0.002

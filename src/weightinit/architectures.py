@@ -314,7 +314,7 @@ def llm_init_stds(recipe: str, d_model: int, n_layers: int, layer: int = 0,
     ``down(silu(gate(x)) * up(x))``; and the untied ``output`` layer (the LM head).
     RMSNorm weights start at 1 in every recipe. Stds are the nominal ones: OLMo and
     torchtitan's output layer cut their normals at 3 std, which shrinks the std by about
-    1.4 %.
+    1.3 %.
 
     Parameters
     ----------

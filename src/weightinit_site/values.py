@@ -43,6 +43,7 @@ __all__ = [
     "lecun_tanh_curvature_peak",
     "lecun_tanh_fixed_point",
     "lecun_tanh_unit_input",
+    "llm_cut3_std_shrink",
     "llm_tied_logit_std_hf",
     "llm_tied_logit_std_titan",
     "random_large_relu_act_growth",
@@ -58,6 +59,7 @@ __all__ = [
     "selu_omega_std",
     "selu_tau_range",
     "silu_gain",
+    "small_init_emb_ln_rms",
     "sparse_disjoint_pairs",
     "tanh_chi_1_at_exact_gain",
     "tanh_chi_1_at_five_thirds",
@@ -533,6 +535,34 @@ def _tied_logit_std(recipe: str) -> str:
 
     d = LLM_SHAPE["d_model"]
     return f"{llm_init_stds(recipe, d, LLM_SHAPE['n_layers'])['embedding'] * math.sqrt(d):.3g}"
+
+
+def llm_cut3_std_shrink() -> str:
+    """How much a normal cut at 3 std shrinks its std, in per cent (OLMo's
+    weights, torchtitan's output layer).
+
+    Examples
+    --------
+    >>> llm_cut3_std_shrink()
+    '1.3 %'
+    """
+    from weightinit.practice import torch_trunc_normal_cut
+
+    ratio = torch_trunc_normal_cut(1.0, -3.0, 3.0)[1]
+    return f"{100 * (1 - ratio):.1f} %"
+
+
+def small_init_emb_ln_rms() -> str:
+    """RMS of a U(-1e-4, 1e-4) embedding after PyTorch's LayerNorm (eps 1e-5):
+    ``sqrt(var / (var + eps))``, the variance ``1e-8 / 3`` far below `eps`.
+
+    Examples
+    --------
+    >>> small_init_emb_ln_rms()
+    '0.018'
+    """
+    var = (2e-4) ** 2 / 12
+    return f"{math.sqrt(var / (var + 1e-5)):.2g}"
 
 
 def llm_tied_logit_std_hf() -> str:
