@@ -186,7 +186,7 @@ def torch_copy(net, dtype):
     """A torch Sequential of Linear layers and activations holding `net`'s weights."""
     torch = _require("torch")
     acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
-            "linear": None}
+            "gelu": torch.nn.GELU, "linear": None}
     layers = []
     for layer in net.layers:
         linear = torch.nn.Linear(*layer.W.shape, dtype=dtype)
@@ -270,6 +270,20 @@ def test_torch_diagnose_agrees_with_weightinit(case, seed, dtype):
     expected = wi.diagnose(net, x).verdicts
     model = torch_copy(net, getattr(torch, dtype))
     assert diagnose(model, torch.from_numpy(x).to(getattr(torch, dtype))) == expected
+
+
+def test_torch_diagnose_counts_a_negative_slope_by_its_size():
+    """GELU pre-activations near -1.5 have slope -0.13: not flat in weightinit, so not dead."""
+    torch = _require("torch")
+    from weightinit.practice import fixed_normal
+
+    diagnose = page_function("diagnose")
+    net = MLP.build([32, 64, 64, 10], "gelu", init=fixed_normal(0.001),
+                    bias_init=lambda shape, rng=None: np.full(shape, -1.5), rng=0)
+    x = np.random.default_rng(0).standard_normal((256, 32))
+    expected = wi.diagnose(net, x).verdicts
+    assert "dead" not in expected
+    assert diagnose(torch_copy(net, torch.float64), torch.from_numpy(x)) == expected
 
 
 def test_torch_diagnose_pairs_each_layer_with_its_activation():
