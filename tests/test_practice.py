@@ -159,3 +159,15 @@ def test_weight_gradient_ratio_shows_the_chaotic_phase_and_not_the_ordered_one()
     assert dz[0] / dz[-1] < 1e-6
     # and every weight gradient is orders of magnitude below Glorot's.
     assert ordered.weight_grad_norms.max() < 1e-6 * glorot.weight_grad_norms.min()
+
+
+def test_loss_not_moving_reports_the_loss_after_the_steps_its_header_names():
+    from weightinit.experiments import training_curves
+    from weightinit_site.tables import loss_not_moving
+
+    # train() returns the loss before each update: entry k follows k updates.
+    curves = training_curves({"std 0.01": "normal"}, steps=101, rng=0)
+    header, _, *rows = loss_not_moving().splitlines()
+    assert header.split("|")[3].strip() == "step 100"
+    row = next(r for r in rows if r.startswith("| std 0.01 "))
+    assert row.split("|")[3].strip() == f"{curves['std 0.01'][100]:.4f}"

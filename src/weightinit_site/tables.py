@@ -683,12 +683,13 @@ def loss_not_moving() -> str:
     """Loss on spirals after 0, 100 and 300 SGD steps, for three initializations of a ReLU MLP."""
     from weightinit.experiments import training_curves
 
+    # losses[k] is the loss after k updates, so 301 entries reach step 300
     curves = training_curves({"zeros": "zeros", "std 0.01": "normal", "He normal": "he_normal"},
-                             steps=300, rng=0)
+                             steps=301, rng=0)
     lines = [_row(["init", "step 0", "step 100", "step 300", "ln 3"]), _row(["---"] * 5)]
     for label, losses in curves.items():
-        lines.append(_row([label, f"{losses[0]:.4f}", f"{losses[99]:.4f}", f"{losses[-1]:.4f}",
-                           f"{math.log(3):.4f}"]))
+        lines.append(_row([label, f"{losses[0]:.4f}", f"{losses[100]:.4f}",
+                           f"{losses[300]:.4f}", f"{math.log(3):.4f}"]))
     return "\n".join(lines) + "\n"
 
 
