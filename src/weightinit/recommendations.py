@@ -162,8 +162,9 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "5/3, is in the chaotic phase: gradients grow toward the input."),
     Recommendation(
         ("tanh", "linear"), ("orthogonal",), "critical", "recurrent",
-        "In a recurrent matrix every singular value is 1: applied at every step, the recurrence neither grows nor "
-        "shrinks a linear state in any direction, and tanh's slope, at most 1, only shrinks it."),
+        "An orthogonal recurrent matrix has every singular value 1: applied at "
+        "every step, it neither grows nor shrinks a linear state in any "
+        "direction, and tanh's slope, at most 1, only shrinks it."),
 )
 
 
