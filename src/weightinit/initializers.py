@@ -188,7 +188,8 @@ def gain(nonlinearity: str, param: float | None = None) -> float:
 
     ReLU zeroes half of a symmetric input, halving its second moment, hence
     :math:`\\sqrt{2}`; a leaky ReLU of slope ``s`` keeps :math:`(1 + s^2)/2` of it.
-    The tanh and SELU values are PyTorch's empirical choices.
+    The tanh and SELU values are PyTorch's choices: tanh's comes without a
+    derivation, SELU's was "found empirically".
 
     Parameters
     ----------

@@ -142,14 +142,19 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         f"$(1 + s^2)/2$ of it ([He et al. 2015, §2.2]({_HE2015}))."),
     Recommendation(
         ("gelu", "gelu_tanh", "silu", "mish", "elu"), ("exact_gain",), "exact", "layer",
-        "They are not ReLU, and He's $\\sqrt{2}$ is ReLU's gain: the gain that keeps a unit "
-        r"variance is $g = 1/\sqrt{\mathbb{E}[\phi(u)^2]}$ with $u \sim \mathcal{N}(0, 1)$."),
+        "They are not ReLU, and He's $\\sqrt{2}$ is ReLU's gain. The same "
+        "second-moment argument "
+        f"([He et al. 2015, §2.2, Eq. 7]({_HE2015})) gives the gain that keeps "
+        r"a unit pre-activation variance, $g = 1/\sqrt{\mathbb{E}[\phi(u)^2]}$ "
+        r"with $u \sim \mathcal{N}(0, 1)$."),
     Recommendation(
         ("tanh", "sigmoid", "linear", "softmax"), ("glorot", "lecun"), "unit", "layer",
         "Glorot averages the fans to balance the forward and the backward pass "
         "([Glorot and Bengio 2010](https://proceedings.mlr.press/v9/glorot10a.html)); "
         "LeCun keeps the forward pass only "
-        "([LeCun et al. 1998](http://yann.lecun.com/exdb/publis/pdf/lecun-98b.pdf))."),
+        "([LeCun et al. 1998](http://yann.lecun.com/exdb/publis/pdf/lecun-98b.pdf)). "
+        "Glorot's derivation assumes a slope of 1 at 0 (their §4.2.1); for "
+        "sigmoid, whose slope there is 1/4, gain 1 is a convention."),
     Recommendation(
         ("selu",), ("lecun",), "unit", "layer",
         r"Self-normalization needs weights of variance $1/n_\text{in}$ "
@@ -162,8 +167,9 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "5/3, is in the chaotic phase: gradients grow toward the input."),
     Recommendation(
         ("tanh", "linear"), ("orthogonal",), "critical", "recurrent",
-        "In a recurrent matrix every singular value is 1: applied at every step, the recurrence neither grows nor "
-        "shrinks a linear state in any direction, and tanh's slope, at most 1, only shrinks it."),
+        "An orthogonal recurrent matrix has every singular value 1: applied at "
+        "every step, it neither grows nor shrinks a linear state in any "
+        "direction, and tanh's slope, at most 1, only shrinks it."),
 )
 
 

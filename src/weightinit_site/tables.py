@@ -222,10 +222,10 @@ def truncation() -> str:
 # How each gain is obtained; the values themselves come from ``weightinit.gain``.
 _GAIN_TEX = {
     "unit": ("1", "no change to the second moment (sigmoid: by convention)"),
-    "tanh": (r"\tfrac{5}{3}", "empirical"),
+    "tanh": (r"\tfrac{5}{3}", "PyTorch's value, given without a derivation"),
     "relu": (r"\sqrt{2}", "derived: ReLU halves the second moment"),
     "leaky_relu": (r"\sqrt{\tfrac{2}{1 + s^2}}", "derived: keeps $(1 + s^2)/2$ of it; $s$ = 0.01 here"),
-    "selu": (r"\tfrac{3}{4}", "empirical"),
+    "selu": (r"\tfrac{3}{4}", "PyTorch's value, \"found empirically\""),
 }
 
 
