@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 __all__ = ["ENTRIES", "TOPICS", "Entry", "author_year", "citations", "entry_for", "entry_for_citation",
@@ -38,6 +38,11 @@ class Entry:
         What the site takes from it, in Markdown.
     topic : str
         The bibliography section it is listed under, one of `TOPICS`.
+    checked : tuple of str
+        The pointers into the work that were checked against its text: a section sign and a
+        number, or "Eq.", "Table", "Algorithm", "Figure", "Appendix", "Definition" or
+        "Theorem" and a number. A page may give only these; a test holds the pages, the
+        entries and the library's docstrings to it. Set in `_CHECKED`.
 
     Examples
     --------
@@ -53,6 +58,7 @@ class Entry:
     url: str
     takes: str
     topic: str
+    checked: tuple[str, ...] = ()
 
     def citation(self) -> str:
         """The entry as one line of Markdown, authors in bold.
@@ -271,8 +277,33 @@ _ENTRIES = [
           "https://arxiv.org/abs/1910.05895", "Credited by GPT-NeoX for its small_init.", _RESIDUAL),
 ]
 
+#: Per entry key, the pointers checked against the paper's text (see `Entry.checked`).
+_CHECKED: dict[str, tuple[str, ...]] = {
+    "glorot2010": ("§3.1", "§4.2", "§4.2.1", "§4.3", "Eq. 1", "Eq. 12", "Eq. 13", "Eq. 14", "Eq. 15", "Eq. 16",
+                   "Figure 7", "Figure 8"),
+    "lecun1998": ("§4.4", "§4.6"),
+    "vaswani2017": ("§3.2.1", "Eq. 1", "§3.4", "§3.5"),
+    "radford2019": ("§2.3", "Table 2"),
+    "radford2018": ("§4.1",),
+    "radford2016": ("§3", "§4"),
+    "yang2022": ("Table 3", "Definition 4.1", "Appendix D.1", "Appendix D.2"),
+    "lin2017": ("§3.3",),
+    "ioffe2015": ("§3.3",),
+    "salimans2016": ("§3",),
+    "goodfellow2016": ("§8.4",),
+    "hu2022": ("§4.1",),
+    "zhao2022": ("Algorithm 1",),
+    "he2015": ("§2.2", "Eq. 7", "Eq. 10", "Eq. 14", "Figure 3"),
+    "micikevicius2018": ("§3.1", "§3.2"),
+    "touvron2023": ("§2.2",),
+    "shazeer2020": ("§2",),
+    "peebles2023": ("§3.2",),
+    "zhang2023": ("§3.1",),
+    "klambauer2017": ("Theorem 1", "Theorem 2", "Theorem 3"),
+}
+
 #: Every cited work, by key, in the order the reference page lists them.
-ENTRIES: dict[str, Entry] = {e.key: e for e in _ENTRIES}
+ENTRIES: dict[str, Entry] = {e.key: replace(e, checked=_CHECKED.get(e.key, ())) for e in _ENTRIES}
 
 #: Hosts and paths whose links are papers or books: every such link on a page must be in `ENTRIES`.
 _PAPER = re.compile(
@@ -372,7 +403,7 @@ _FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 def author_year(text: str) -> list[tuple[str, int]]:
     """The works a page cites by author and year, outside code blocks: ``(first author's
     surname, year)`` for "He et al. (2015)", "Glorot and Bengio 2010", "Dauphin &
-    Schoenholz (2019, *NeurIPS*)", "[Poole et al. 2016, §2]" or a reference-list line
+    Schoenholz (2019, *NeurIPS*)", "[Vaswani et al. 2017, §3.4]" or a reference-list line
     "Zhang, Dauphin, Ma (2019). ...".
 
     Examples

@@ -153,7 +153,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "([Glorot and Bengio 2010](https://proceedings.mlr.press/v9/glorot10a.html)); "
         "LeCun keeps the forward pass only "
         "([LeCun et al. 1998](http://yann.lecun.com/exdb/publis/pdf/lecun-98b.pdf)). "
-        "Glorot's derivation assumes a slope of 1 at 0 (their §4.2.1); for "
+        "Glorot's derivation assumes a slope of 1 at 0 (Glorot and Bengio 2010, §4.2.1); for "
         "sigmoid, whose slope there is 1/4, gain 1 is a convention."),
     Recommendation(
         ("selu",), ("lecun",), "unit", "layer",
