@@ -104,3 +104,8 @@ def test_the_rendered_bibliography_lists_every_entry_with_its_pages():
         assert entry.url in text, entry.key
     assert "Cited on: no page" not in text
     assert "[Symmetry: zero and constant weights](../pitfalls/symmetry.md)" in text
+
+
+def test_each_work_has_one_entry():
+    keys = [entry.key for entry in bib._ENTRIES]
+    assert len(keys) == len(set(keys)), sorted(k for k in set(keys) if keys.count(k) > 1)
