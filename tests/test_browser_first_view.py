@@ -86,6 +86,7 @@ def _scroll(page, cdp, touch: bool) -> None:
         page.mouse.wheel(0, 600)
 
 
+@pytest.mark.firstview
 @pytest.mark.parametrize("path", _pages())
 def test_first_scroll_key_and_tap(view, server, path):
     name, context = view
