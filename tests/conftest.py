@@ -98,3 +98,25 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# The Hugging Face framework tests (test_llms_, test_hugging_face_, test_transformers_frameworks)
+# take torch and transformers from these fixtures: a missing package fails, naming the fix.
+FRAMEWORKS_INSTALL = "run `make test-frameworks`, which installs the pins of frameworks.txt"
+
+
+def _require(name):
+    try:
+        return __import__(name)
+    except ImportError as exc:
+        pytest.fail(f"{name} is not installed ({exc}): {FRAMEWORKS_INSTALL}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def torch():
+    return _require("torch")
+
+
+@pytest.fixture(scope="module")
+def transformers():
+    return _require("transformers")

@@ -28,26 +28,6 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 pytestmark = pytest.mark.frameworks
 
-INSTALL = "run `make test-frameworks`, which installs the pins of frameworks.txt"
-
-
-def _require(name):
-    try:
-        return __import__(name)
-    except ImportError as exc:
-        pytest.fail(f"{name} is not installed ({exc}): {INSTALL}", pytrace=False)
-
-
-@pytest.fixture(scope="module")
-def torch():
-    return _require("torch")
-
-
-@pytest.fixture(scope="module")
-def transformers():
-    return _require("transformers")
-
-
 def _std_ok(t, expected) -> bool:
     # A Gaussian sample std has relative standard error 1 / sqrt(2 n); allow 5 of them.
     return abs(float(t.std()) / expected - 1) < 5 / math.sqrt(2 * t.numel())
