@@ -45,7 +45,7 @@ PAGES = {
     "scheme": "schemes/he/",
     "pitfall": "pitfalls/wrong-fan/",
     "notebook": "notebooks/gradients/",
-    "API": "reference/api/",
+    "API": "reference/api/experiments/",  # the largest of the API reference's pages
     "explorer": "explorer/",
 }
 

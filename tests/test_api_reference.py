@@ -71,13 +71,18 @@ def _parameter_tables(section: str):
     return rows
 
 
+def _api_pages(site):
+    """The API reference: an index page and one page per module."""
+    return sorted((site / "reference" / "api").glob("*/index.html"))
+
+
 def _callables(site):
-    page = (site / "reference" / "api" / "index.html").read_text()
     found = []
-    for dotted, section in _sections(page):
-        obj = _resolve(dotted)
-        if callable(obj) and not inspect.ismodule(obj):
-            found.append((dotted, obj, section))
+    for path in _api_pages(site):
+        for dotted, section in _sections(path.read_text()):
+            obj = _resolve(dotted)
+            if callable(obj) and not inspect.ismodule(obj):
+                found.append((dotted, obj, section))
     return found
 
 
@@ -142,3 +147,16 @@ def test_every_default_shown_equals_the_signature(built_site):
                     wrong.append(f"{dotted} signature: {arg.arg}={ast.unparse(node)}, code has {params[arg.arg].default!r}")
     assert checked > 100, f"only {checked} defaults found on the API page: has its layout changed?"
     assert not wrong, "\n".join(wrong)
+
+
+def test_api_index_lists_every_module_page_with_its_docstring(built_site):
+    """The index's table names each module page, summed up by its docstring's first line."""
+    site, _ = built_site
+    index = (site / "reference" / "api" / "index.html").read_text()
+    rows = re.findall(r'<td><a href="(\w+)/"><code>weightinit\.(\w+)</code></a></td>\s*<td>(.*?)</td>', index, re.S)
+    pages = {p.parent.name for p in _api_pages(site)}
+    assert {href for href, _, _ in rows} == pages and len(rows) == len(pages), (rows, pages)
+    for href, module, summary in rows:
+        assert href == module, f"{module} links to {href}"
+        doc = importlib.import_module(f"weightinit.{module}").__doc__.strip().splitlines()[0]
+        assert _text(summary) == doc, f"weightinit.{module}: the index says {_text(summary)!r}, its docstring {doc!r}"

@@ -357,6 +357,22 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_page_context(context, page, config, nav):
+    # mkdocs-glightbox has wrapped the page's images (its on_page_content ran before
+    # this hook's); its own on_post_page would put its 56 KB script in the head, where
+    # it holds back the first paint. The flag turns that off, and the site's template
+    # (docs/overrides/main.html) loads the script deferred, with the plugin's options.
+    if page.meta.get("glightbox", True) is not False:
+        options = config.plugins["glightbox"].config
+        page.meta["wi_lightbox"] = {
+            **{key: options[key] for key in ("touchNavigation", "loop", "zoomable", "draggable")},
+            "openEffect": options["effect"], "closeEffect": options["effect"],
+            "slideEffect": options["slide_effect"],
+        }
+        page.meta["glightbox"] = False
+    return context
+
+
 def on_page_content(content, page, config, files):
     content = _convert_arithmatex(content)
     if _is_notebook(page):
