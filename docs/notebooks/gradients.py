@@ -27,6 +27,7 @@ from functools import partial
 
 import matplotlib.pyplot as plt
 import numpy as np
+from scipy.integrate import trapezoid
 
 import weightinit as wi
 from weightinit.experiments import activation_stats, chi_1, gradient_stats, variance_map
@@ -90,7 +91,7 @@ large = activation_stats(partial(wi.normal, std=1.0), "tanh", widths=[WIDTH] * 1
 q = WIDTH * np.mean([np.mean(a**2) for a in large.activations])
 z = np.linspace(-12, 12, 480_001)
 pdf = np.exp(-(z**2) / 2) / np.sqrt(2 * np.pi)
-chi_large = WIDTH * np.trapezoid(np.cosh(np.sqrt(q) * z) ** -4 * pdf, z)
+chi_large = WIDTH * trapezoid(np.cosh(np.sqrt(q) * z) ** -4 * pdf, z)
 assert abs(per_layer("tanh, 1.0 * randn") / chi_large - 1) < tol
 assert chi_large > 10
 

@@ -921,8 +921,9 @@ def truncated_normal_density(x, std=1.0, cut=2.0):
     Examples
     --------
     >>> import numpy as np
+    >>> from scipy.integrate import trapezoid
     >>> grid = np.linspace(-3, 3, 60001)
-    >>> round(float(np.trapezoid(truncated_normal_density(grid), grid)), 4)
+    >>> round(float(trapezoid(truncated_normal_density(grid), grid)), 4)
     1.0
     """
     import math
