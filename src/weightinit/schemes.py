@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from . import initializers as init
-from .bibliography import ENTRIES, Entry
 from ._sampling import truncated_moments
+from .bibliography import ENTRIES, Entry
 from .recommendations import ACTIVATION_NAMES
 from .recommendations import suits as recommended_suits
 
