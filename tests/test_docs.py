@@ -1,51 +1,122 @@
-"""The pages' sources: every Python fence runs, and formulas come from the registry."""
+"""The pages' sources: every Python fence runs, and formulas come from the registry.
+
+The code blocks are read with pytest-codeblocks' own parser, so these checks see exactly
+the blocks (and their markers) that ``pytest --codeblocks`` runs.
+"""
 
 from __future__ import annotations
 
+import ast
+import inspect
+import io
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
+import pytest_codeblocks
+from pytest_codeblocks import plugin
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$", re.M)
 PYTHONISH = re.compile(r"^(py|python|python3|pycon|ipython|py3)\b", re.I)
+# The info strings whose blocks pytest-codeblocks runs (pytest_codeblocks.plugin.MarkdownFile).
+RUNS = ("python", "sh", "bash")
+# Its parser reads backtick fences only: a tilde fence is never run, whatever it holds.
+TILDE_FENCE = re.compile(r"^[ \t]*~{3,}[ \t]*(?P<info>.*?)[ \t]*$", re.M)
+# Marks a block may carry: the ones that select a target (make test-frameworks). A skip, a
+# skipif, an xfail or an importorskip would let a block pass without running.
+TARGET_MARKS = {"pytest.mark.frameworks"}
 
 
-def fences(text: str):
-    """Yield (line number, fence, info string) of each opening fence."""
-    open_fence = None
-    for match in FENCE.finditer(text):
-        fence = match["fence"]
-        if open_fence is None:
-            open_fence = fence
-            yield text.count("\n", 0, match.start()) + 1, fence, match["info"]
-        elif fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not match["info"]:
-            open_fence = None
+def blocks(text: str) -> list[pytest_codeblocks.CodeBlock]:
+    """Every backtick fence of a page as pytest-codeblocks reads it: info string, code
+    (dedented), markers and the expected output that follows it."""
+    return pytest_codeblocks.extract_from_buffer(io.StringIO(text))
+
+
+def runnable(text: str) -> list[pytest_codeblocks.CodeBlock]:
+    """The blocks ``pytest --codeblocks`` runs as Python."""
+    return [b for b in blocks(text) if b.syntax == "python"]
+
+
+def test_the_runnable_info_strings_are_the_plugins():
+    """If pytest-codeblocks changes which fences it runs, RUNS (and these checks) must follow."""
+    source = textwrap.dedent(inspect.getsource(plugin.MarkdownFile.collect))
+    lists = [
+        ast.literal_eval(node.comparators[0])
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.NotIn)
+    ]
+    assert lists == [list(RUNS)], f"pytest-codeblocks now selects blocks with {lists}"
+
+
+def quiet_fences(text: str) -> list[str]:
+    """Python fences that pytest-codeblocks reads but does not run (```py, ```pycon,
+    ```python title="x.py", ``` python), and Python fences in tildes, which it never reads."""
+    quiet = [
+        f"line {b.lineno}: ```{b.syntax}"
+        for b in blocks(text)
+        if PYTHONISH.match(b.syntax.strip()) and b.syntax not in RUNS
+    ]
+    quiet += [
+        f"line {text.count(chr(10), 0, m.start()) + 1}: {m[0].strip()}"
+        for m in TILDE_FENCE.finditer(text)
+        if PYTHONISH.match(m["info"])
+    ]
+    return quiet
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_python_fences_are_collected(page):
     """pytest-codeblocks runs only a bare ```python fence and skips the others silently."""
-    quiet = [
-        f"line {line}: {fence}{info}"
-        for line, fence, info in fences(page.read_text())
-        if PYTHONISH.match(info) and (fence[0] == "~" or info != "python")
-    ]
+    quiet = quiet_fences(page.read_text())
     assert not quiet, f"fences that pytest-codeblocks would skip: {quiet}"
+
+
+def test_quiet_fences_are_seen():
+    text = (
+        "```py\nx\n```\n\n~~~python\ny\n~~~\n\n```python title=\"a.py\"\nz\n```\n\n"
+        "``` python\nw\n```\n\n```python\nok\n```\n\n```pycon\n>>> 1\n```\n"
+    )
+    assert quiet_fences(text) == [
+        "line 1: ```py", 'line 9: ```python title="a.py"', "line 13: ``` python",
+        "line 21: ```pycon", "line 5: ~~~python",
+    ]
+
+
+def skippable(text: str) -> list[str]:
+    """Runnable blocks with a mark that lets them pass without running: anything but a
+    target's mark (a skip, skipif or xfail), or an importorskip."""
+    found = []
+    for b in blocks(text):
+        marks = [m for m in b.marks if m not in TARGET_MARKS]
+        marks += [f"importorskip({b.importorskip})"] if b.importorskip else []
+        if b.syntax in RUNS and marks:
+            found.append(f"line {b.lineno}: {', '.join(marks)}")
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_blocks_are_never_skipped(page):
+    """A runnable block carries no mark but a target's: it runs, or it fails."""
+    marked = skippable(page.read_text())
+    assert not marked, f"blocks that may pass without running: {marked}"
+
+
+def test_skip_marks_are_seen():
+    text = (
+        "<!--pytest.mark.frameworks-->\n```python\nimport torch\n```\n\n"
+        "<!--pytest.mark.skip-->\n```python\nx = 1\n```\n\n"
+        "<!--pytest-codeblocks:importorskip(jax)-->\n```python\nimport jax\n```\n"
+    )
+    assert skippable(text) == ["line 7: pytest.mark.skip", "line 12: importorskip(jax)"]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_snippets_stand_alone(page):
     """A copied snippet must run on its own, so no block continues another."""
     assert "pytest-codeblocks:cont" not in page.read_text()
-
-
-def test_fence_scanner_sees_quiet_fences():
-    text = "```py\nx\n```\n\n~~~python\ny\n~~~\n\n```python title=\"a.py\"\nz\n```\n\n```python\nok\n```\n"
-    infos = [info for _, _, info in fences(text)]
-    assert infos == ["py", "python", 'python title="a.py"', "python"]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -82,36 +153,17 @@ def test_directives_name_known_schemes_and_tables(hooks):
 # ------------------------------------------------------------- printed values are checked
 
 NOTEBOOKS = sorted((ROOT / "docs" / "notebooks").glob("*.py"))
-EXPECTED_OUTPUT = "<!--pytest-codeblocks:expected-output-->"
 PRINTS = re.compile(r"\bprint\(")
 ASSERTS = re.compile(r"^\s*assert\b", re.M)
-
-
-def runnable_blocks(text: str):
-    """Yield (line number, code, text after the closing fence) of each bare ```python block,
-    the fences pytest-codeblocks runs (indented ones in tabs and admonitions included)."""
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        m = re.match(r"^([ \t]*)(`{3,})[ \t]*python[ \t]*$", lines[i])
-        if not m:
-            i += 1
-            continue
-        indent, fence = m.groups()
-        end = i + 1
-        while end < len(lines) and not re.match(rf"^{re.escape(indent)}{fence}`*[ \t]*$", lines[end]):
-            end += 1
-        yield i + 1, "\n".join(lines[i + 1 : end]), "\n".join(lines[end + 1 :])
-        i = end + 1
 
 
 def unchecked_prints(text: str) -> list[int]:
     """Lines of the runnable blocks that print but check nothing: no assert in the block and
     no expected-output block right after it."""
     return [
-        line
-        for line, code, after in runnable_blocks(text)
-        if PRINTS.search(code) and not ASSERTS.search(code) and not after.lstrip().startswith(EXPECTED_OUTPUT)
+        b.lineno
+        for b in runnable(text)
+        if PRINTS.search(b.code) and not ASSERTS.search(b.code) and b.expected_output is None
     ]
 
 

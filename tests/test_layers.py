@@ -19,17 +19,17 @@ SRC = ROOT / "src"
 
 FLOORS = [
     # the library
-    {"weightinit._checks", "weightinit._sampling"},
+    {"weightinit._checks", "weightinit._sampling", "weightinit.bibliography"},
     {"weightinit.initializers", "weightinit.datasets"},
     {"weightinit.nn"},
     {"weightinit.meanfield", "weightinit.diagnose"},
     {"weightinit.recommendations", "weightinit.architectures"},
     {"weightinit.schemes"},
-    {"weightinit.experiments", "weightinit.bibliography"},
+    {"weightinit.experiments"},
     {"weightinit.practice"},
     {"weightinit"},
     # the site's computations, on top of the whole library
-    {"weightinit_site", "weightinit_site.explorer", "weightinit_site.figures._style"},
+    {"weightinit_site", "weightinit_site.explorer", "weightinit_site.figures._style", "weightinit_site.citations"},
     {"weightinit_site.tables", "weightinit_site.values"},
     {"weightinit_site.figures.basics", "weightinit_site.figures.schemes", "weightinit_site.figures.pitfalls",
      "weightinit_site.figures.experiments", "weightinit_site.figures.practice",

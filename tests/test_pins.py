@@ -10,6 +10,7 @@ are the pins is checked under ``make test-frameworks``, in tests/test_frameworks
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -70,22 +71,47 @@ def test_a_malformed_pin_fails_the_build_and_names_its_line(hooks, tmp_path):
         hooks.framework_pins(bad)
 
 
-def test_constraints_pin_each_framework_at_its_pin():
-    def lines(path):
-        out = {}
-        for line in path.read_text().splitlines():
-            line = line.split("#", 1)[0].strip()
-            if "==" in line:
-                name, version = line.split("==", 1)
-                out[re.sub(r"[-_.]+", "-", name.lower())] = version
-        return out
+def lines(path) -> dict[str, str]:
+    """name (normalized) -> version of each ``name==version`` line."""
+    out = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line:
+            name, version = line.split("==", 1)
+            out[re.sub(r"[-_.]+", "-", name.lower())] = version
+    return out
 
+
+def test_constraints_pin_each_framework_at_its_pin():
     constraints = lines(ROOT / ".ci/constraints.txt")
     for name, version in lines(PINS).items():
         assert constraints.get(name) == version, (
             f"{name}=={version} in frameworks.txt, {constraints.get(name)} in .ci/constraints.txt: "
             "install the pins into .venv (make test-frameworks) and regenerate the constraints"
         )
+
+
+def requirements() -> list:
+    """Every requirement of pyproject.toml: the library's and each extra's."""
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    found = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    return [Requirement(r) for r in found]
+
+
+def test_constraints_satisfy_pyproject():
+    """What CI installs (.ci/constraints.txt) lies inside the ranges pyproject.toml states
+    work, so a range that excludes the tested version, or a pin outside a range, fails here."""
+    constraints = lines(ROOT / ".ci/constraints.txt")
+    outside = []
+    for req in requirements():
+        name = re.sub(r"[-_.]+", "-", req.name.lower())
+        if req.marker is None or req.marker.evaluate():
+            pinned = constraints.get(name)
+            if pinned is None or not req.specifier.contains(pinned, prereleases=True):
+                outside.append(f"{req} (constraints: {pinned})")
+    assert not outside, f"pyproject.toml's ranges exclude what .ci/constraints.txt installs: {outside}"
 
 
 def test_the_version_directive_places_the_pin(hooks):

@@ -8,12 +8,11 @@ reader copies is the code tested here. Run with ``make test-frameworks``.
 from __future__ import annotations
 
 import os
-import re
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+import pytest_codeblocks
 
 # Keras reads its backend once, at import: set it before anything imports keras.
 os.environ["KERAS_BACKEND"] = "torch"
@@ -21,7 +20,6 @@ os.environ["KERAS_BACKEND"] = "torch"
 pytestmark = pytest.mark.frameworks
 
 ROOT = Path(__file__).resolve().parents[1]
-FENCE = re.compile(r"^( *)```python\n(.*?)^\1```", re.S | re.M)
 
 
 def _require(name):
@@ -33,8 +31,8 @@ def _require(name):
 
 def page_block(page: str, needle: str) -> str:
     """The python block of `page` that contains `needle`, dedented."""
-    text = (ROOT / "docs" / page).read_text()
-    blocks = [textwrap.dedent(m[2]) for m in FENCE.finditer(text) if needle in m[2]]
+    found = pytest_codeblocks.extract_from_file(ROOT / "docs" / page)
+    blocks = [b.code for b in found if b.syntax == "python" and needle in b.code]
     assert len(blocks) == 1, f"{page}: {len(blocks)} python blocks contain {needle!r}"
     return blocks[0]
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 import functools
 import math
 import os
-import re
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+import pytest_codeblocks
 
 import weightinit as wi
 from weightinit.nn import MLP
@@ -27,7 +26,6 @@ pytestmark = pytest.mark.frameworks
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "practice/recipes.md"
-FENCE = re.compile(r"^( *)```python\n(.*?)^\1```", re.S | re.M)
 
 
 def _require(name):
@@ -35,6 +33,12 @@ def _require(name):
         return __import__(name)
     except ImportError:
         pytest.fail(f"{name} is not installed: run `make test-frameworks`, which installs it")
+
+
+def python_blocks(needle: str) -> list[str]:
+    """The code of the page's python blocks (as pytest-codeblocks runs them) that contain `needle`."""
+    found = pytest_codeblocks.extract_from_file(ROOT / "docs" / PAGE)
+    return [b.code for b in found if b.syntax == "python" and needle in b.code]
 
 
 @functools.lru_cache(maxsize=None)
@@ -47,8 +51,7 @@ def _run_block(code: str) -> dict:
 def page_function(name: str):
     """Function `name` as defined in the one python block of the page that defines it (the
     block runs once, its own checks included)."""
-    text = (ROOT / "docs" / PAGE).read_text()
-    blocks = [textwrap.dedent(m[2]) for m in FENCE.finditer(text) if f"def {name}(" in m[2]]
+    blocks = python_blocks(f"def {name}(")
     assert len(blocks) == 1, f"{PAGE}: {len(blocks)} python blocks define {name}"
     _require("torch")
     return _run_block(blocks[0])[name]
@@ -344,8 +347,7 @@ def torch_params():
 
 
 def test_pytorch_defaults_written_for_flax_match_pytorch_in_distribution():
-    page = (ROOT / "docs" / PAGE).read_text()
-    block = [textwrap.dedent(m[2]) for m in FENCE.finditer(page) if "def torch_bias(" in m[2]]
+    block = python_blocks("def torch_bias(")
     assert len(block) == 1
     _require("jax")
     namespace = _run_block(block[0])

@@ -74,7 +74,7 @@ def test_the_registry_takes_its_activations_from_the_table():
     assert "gelu" not in SCHEMES["he_normal"].suits
     with pytest.raises(TypeError, match="gelu"):
         Scheme(function=wi.he_normal, formula="", variance_tex="", summary="", suits=("gelu",),
-               reference=None)
+               cites=None)
 
 
 def test_rendered_tables_file_gelu_under_its_exact_gain():

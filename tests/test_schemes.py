@@ -19,13 +19,13 @@ import pytest
 from scipy import stats
 
 import weightinit as wi
-from weightinit import SCHEMES, initializers, schemes
+from weightinit import SCHEMES, bibliography, initializers, schemes
 
 # -------------------------------------------------------------------- registry
 
 #: Public names that are not initializers.
 NOT_SCHEMES = {
-    "compute_fans", "diagnose", "gain", "get", "scheme", "Reference", "Scheme", "initializer", "select_fan",
+    "compute_fans", "diagnose", "gain", "get", "scheme", "Scheme", "initializer", "select_fan",
     "variance_scaling_triple", "variance_scaling_triples", "lsuv", "LSUV",
 } | set(wi.meanfield.__all__)
 #: Schemes with no paper behind them.
@@ -58,7 +58,7 @@ def test_every_scheme_has_a_reference_or_is_plain():
         if name in PLAIN:
             continue
         ref = s.reference
-        assert isinstance(ref, wi.Reference), name
+        assert isinstance(ref, bibliography.Entry), name
         assert ref.authors and ref.title and ref.venue and 1950 < ref.year < 2100
         assert ref.url.startswith("https://") or ref.url.startswith("http://")
         assert ref.url in ref.markdown() and ref.title in ref.markdown()
@@ -125,7 +125,7 @@ def test_variance_scaling_triples_at_defaults():
 
 def test_a_family_scheme_cannot_restate_its_triple():
     """Distribution and variance of a variance-scaling scheme come from its triple only."""
-    fields = dict(formula="", variance_tex="", summary=".", suits=("x",), reference=None)
+    fields = dict(formula="", variance_tex="", summary=".", suits=("x",), cites=None)
     with pytest.raises(TypeError, match="takes its distribution and variance from VARIANCE_SCALING_SCHEMES"):
         schemes.Scheme(wi.he_normal, distribution="normal", **fields)
     with pytest.raises(TypeError, match="needs a distribution and a variance"):

@@ -52,7 +52,7 @@ from .meanfield import (
     variance_map,
 )
 from .nn import LSUV, lsuv
-from .schemes import SCHEMES, Reference, Scheme, get, scheme, variance_scaling_triples
+from .schemes import SCHEMES, Scheme, get, scheme, variance_scaling_triples
 
 __version__ = "0.1.0"
 
@@ -65,7 +65,6 @@ __all__ = [
     "NONLINEARITIES",
     "TRUNCATED_STD",
     "SCHEMES",
-    "Reference",
     "Scheme",
     "compute_fans",
     "constant",

@@ -1,10 +1,13 @@
-"""The site's bibliography: every work a page cites, as data.
+"""The site's bibliography: every work the site cites, as data, once.
 
-`ENTRIES` holds one `Entry` per work. The reference page renders them with
-a table directive (see `weightinit_site.tables.bibliography`), with the
-pages that cite each one, found by `citations`. A page cites a work by linking to it or by
-naming it author-year, in prose or in a reference list (see `author_year`). A test checks
-both ways: every work a page cites is here, and every entry here is cited by some page.
+`ENTRIES` holds one `Entry` per work. Whatever else cites a work names it by its key:
+a scheme's reference (`weightinit.schemes.Scheme.cites`), the links of the
+recommendations' reasons, the docstrings' References. The reference page renders the
+entries with a table directive (see `weightinit_site.tables.bibliography`), with the
+pages that cite each one (`weightinit_site.citations`). A page cites a work by linking
+to it or by naming it author-year, in prose or in a reference list (see `author_year`). A
+test checks both ways: every work a page cites is here, and every entry here is cited by
+some page.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-__all__ = ["ENTRIES", "TOPICS", "Entry", "author_year", "citations", "entry_for", "entry_for_citation",
-           "is_paper_link", "links", "normalize_url", "pages"]
+__all__ = ["ENTRIES", "TOPICS", "Entry", "author_year", "entry_for", "entry_for_citation", "is_paper_link",
+           "normalize_url", "pages"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,16 @@ class Entry:
         '**Rumelhart, Hinton, Williams** (1986)'
         """
         return f"**{', '.join(self.authors)}** ({self.year}). [{self.title}]({self.url}). *{self.venue}*."
+
+    def markdown(self) -> str:
+        """The entry as one line of Markdown with a link, as a scheme page lists its reference.
+
+        Examples
+        --------
+        >>> ENTRIES["glorot2010"].markdown().split(". [")[0]
+        'Glorot, Bengio (2010)'
+        """
+        return f"{', '.join(self.authors)} ({self.year}). [{self.title}]({self.url}). *{self.venue}*."
 
 
 TOPICS = (
@@ -309,9 +322,6 @@ _PAPER = re.compile(
     r"ieeexplore\.ieee\.org|dl\.acm\.org|link\.springer\.com|openaccess\.thecvf\.com)(/|$)"
     r"|\.pdf$"
 )
-_LINK = re.compile(r"\]\((?P<url>https?://[^)\s]+)\)")
-_DIRECTIVE = re.compile(r"\[\[reference:\s*(?P<name>[\w.-]+)\s*\]\]")
-_RECOMMENDATION_TABLE = re.compile(r"\[\[table:\s*recommendations_(?P<which>chooser|structures)\s*\]\]")
 
 
 def normalize_url(url: str) -> str:
@@ -356,32 +366,6 @@ def entry_for(url: str) -> Entry | None:
         if target == base or target.startswith(base + "/"):
             return entry
     return None
-
-
-def links(text: str) -> list[str]:
-    """The URLs a page's source links to: Markdown links, the references that
-    ``[[reference: name]]`` directives insert from the scheme registry, and the papers
-    the recommendation table cites where a page renders its reasons (the tables
-    ``recommendations_chooser`` and ``recommendations_structures``).
-
-    Examples
-    --------
-    >>> links("See [He](https://arxiv.org/abs/1502.01852) and [[reference: glorot_uniform]].")
-    ['https://arxiv.org/abs/1502.01852', 'https://proceedings.mlr.press/v9/glorot10a.html']
-    """
-    from .recommendations import RECOMMENDATIONS
-    from .schemes import scheme
-
-    urls = [m["url"] for m in _LINK.finditer(text)]
-    for m in _DIRECTIVE.finditer(text):
-        reference = scheme(m["name"]).reference
-        if reference is not None:
-            urls.append(reference.url)
-    for table in _RECOMMENDATION_TABLE.finditer(text):
-        layer = table["which"] == "chooser"  # the chooser's rows; the other table the rest
-        whys = [r.why for r in RECOMMENDATIONS if (r.structure == "layer") == layer]
-        urls += [m["url"] for why in whys for m in _LINK.finditer(why)]
-    return urls
 
 
 #: A surname: a capital, then at least one lower-case letter (not an acronym such as ICLR).
@@ -442,39 +426,3 @@ def pages(docs_dir: Path) -> list[Path]:
     skip = {docs_dir / "reference" / "bibliography.md"}
     found = sorted(docs_dir.rglob("*.md")) + sorted((docs_dir / "notebooks").glob("*.py"))
     return [p for p in found if p not in skip]
-
-
-def citations(docs_dir: str | Path) -> dict[str, list[str]]:
-    """For each entry key, the pages (paths relative to `docs_dir`) that cite it, by a link
-    or author-year.
-
-    Every page under `docs_dir` counts except the bibliography itself: the Markdown
-    pages and the notebooks in ``notebooks/``.
-
-    Parameters
-    ----------
-    docs_dir : str or pathlib.Path
-        The site's ``docs`` folder.
-
-    Returns
-    -------
-    dict
-        Entry key to a sorted list of page paths; keys of uncited entries map to ``[]``.
-
-    Raises
-    ------
-    ValueError
-        If `docs_dir` is not a folder.
-    """
-    docs_dir = Path(docs_dir)
-    if not docs_dir.is_dir():
-        raise ValueError(f"docs_dir must be the site's docs folder; got {str(docs_dir)!r}")
-    cited: dict[str, set[str]] = {key: set() for key in ENTRIES}
-    for page in pages(docs_dir):
-        text = page.read_text(encoding="utf-8")
-        found = [entry_for(url) for url in links(text)]
-        found += [entry_for_citation(name, year) for name, year in author_year(text)]
-        for entry in found:
-            if entry is not None:
-                cited[entry.key].add(page.relative_to(docs_dir).as_posix())
-    return {key: sorted(pages) for key, pages in cited.items()}

@@ -595,7 +595,7 @@ def lecun_normal(
 
     References
     ----------
-    LeCun, Bottou, Orr and Müller, "Efficient BackProp", 1998.
+    LeCun, Bottou, Orr and Müller (1998): ``"lecun1998"`` in :data:`weightinit.bibliography.ENTRIES`.
 
     Examples
     --------
@@ -629,7 +629,7 @@ def lecun_uniform(
 
     References
     ----------
-    LeCun, Bottou, Orr and Müller, "Efficient BackProp", 1998.
+    LeCun, Bottou, Orr and Müller (1998): ``"lecun1998"`` in :data:`weightinit.bibliography.ENTRIES`.
 
     Examples
     --------
@@ -669,8 +669,7 @@ def glorot_normal(
 
     References
     ----------
-    Glorot and Bengio, "Understanding the difficulty of training deep
-    feedforward neural networks", AISTATS 2010.
+    Glorot and Bengio (2010): ``"glorot2010"`` in :data:`weightinit.bibliography.ENTRIES`.
 
     Examples
     --------
@@ -707,8 +706,7 @@ def glorot_uniform(
 
     References
     ----------
-    Glorot and Bengio, "Understanding the difficulty of training deep
-    feedforward neural networks", AISTATS 2010.
+    Glorot and Bengio (2010): ``"glorot2010"`` in :data:`weightinit.bibliography.ENTRIES`.
 
     Examples
     --------
@@ -752,7 +750,7 @@ def he_normal(
 
     References
     ----------
-    He, Zhang, Ren and Sun, "Delving Deep into Rectifiers", ICCV 2015.
+    He, Zhang, Ren and Sun (2015): ``"he2015"`` in :data:`weightinit.bibliography.ENTRIES`.
 
     Examples
     --------
@@ -793,7 +791,7 @@ def he_uniform(
 
     References
     ----------
-    He, Zhang, Ren and Sun, "Delving Deep into Rectifiers", ICCV 2015.
+    He, Zhang, Ren and Sun (2015): ``"he2015"`` in :data:`weightinit.bibliography.ENTRIES`.
 
     Examples
     --------
@@ -832,8 +830,8 @@ def pytorch_default(
 
     References
     ----------
-    PyTorch documentation, ``torch.nn.Linear`` and ``torch.nn.Conv2d``:
-    https://pytorch.org/docs/stable/generated/torch.nn.Linear.html
+    PyTorch documentation, ``torch.nn.Linear`` (``torch.nn.Conv2d`` does the same):
+    ``"pytorch-linear"`` in :data:`weightinit.bibliography.ENTRIES`.
 
     Examples
     --------
@@ -902,10 +900,8 @@ def orthogonal(
 
     References
     ----------
-    Saxe, McClelland and Ganguli, "Exact solutions to the nonlinear dynamics of
-    learning in deep linear neural networks", ICLR 2014 (arXiv 2013).
-    Mezzadri, "How to generate random matrices from the classical compact groups",
-    Notices of the AMS 54(5), 2007.
+    Saxe, McClelland and Ganguli (2014); Mezzadri (2007), the sign fix of the QR
+    decomposition: ``"saxe2014"`` and ``"mezzadri2007"`` in :data:`weightinit.bibliography.ENTRIES`.
 
     Examples
     --------
@@ -994,9 +990,8 @@ def identity(
 
     References
     ----------
-    Le, Jaitly and Hinton, "A Simple Way to Initialize Recurrent Networks of
-    Rectified Linear Units", 2015; Xiao et al., "Dynamical Isometry and a Mean
-    Field Theory of CNNs", ICML 2018.
+    Le, Jaitly and Hinton (2015); Xiao et al. (2018): ``"le2015"`` and ``"xiao2018"``
+    in :data:`weightinit.bibliography.ENTRIES`.
 
     Examples
     --------
@@ -1066,7 +1061,7 @@ def sparse(
 
     References
     ----------
-    Martens, "Deep learning via Hessian-free optimization", ICML 2010.
+    Martens (2010): ``"martens2010"`` in :data:`weightinit.bibliography.ENTRIES`.
 
     Examples
     --------

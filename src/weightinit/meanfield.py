@@ -122,7 +122,7 @@ _HOMOGENEOUS = ("linear", "relu", "leaky_relu")
 
 
 def lecun_tanh(u):
-    """LeCun et al.'s scaled tanh, ``1.7159 tanh(2u / 3)`` (Efficient BackProp, 1998, §4.4).
+    """LeCun et al.'s scaled tanh, ``1.7159 tanh(2u / 3)`` (LeCun et al. 1998, §4.4).
 
     Its constants make ``f(1) = 1`` and ``f(-1) = -1``.
 

@@ -476,7 +476,7 @@ def lsuv(
 
     References
     ----------
-    Mishkin and Matas, "All you need is a good init", ICLR 2016, arXiv:1511.06422.
+    Mishkin and Matas (2016): ``"mishkin2016"`` in :data:`weightinit.bibliography.ENTRIES`.
 
     Examples
     --------

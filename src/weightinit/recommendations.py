@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from . import initializers as init
 from . import meanfield as mf
 from ._checks import check_choice
+from .bibliography import ENTRIES
 
 __all__ = [
     "ACTIVATION_NAMES",
@@ -132,8 +133,9 @@ class Recommendation:
         check_choice("structure", self.structure, tuple(STRUCTURES))
 
 
-_HE2015 = "https://arxiv.org/abs/1502.01852"
-_PENNINGTON2017 = "https://arxiv.org/abs/1711.04735"
+# The reasons link to the papers they cite; the links come from the bibliography.
+_HE2015, _GLOROT2010, _LECUN1998, _KLAMBAUER2017, _PENNINGTON2017 = (
+    ENTRIES[key].url for key in ("he2015", "glorot2010", "lecun1998", "klambauer2017", "pennington2017"))
 
 RECOMMENDATIONS: tuple[Recommendation, ...] = (
     Recommendation(
@@ -150,15 +152,15 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
     Recommendation(
         ("tanh", "sigmoid", "linear", "softmax"), ("glorot", "lecun"), "unit", "layer",
         "Glorot averages the fans to balance the forward and the backward pass "
-        "([Glorot and Bengio 2010](https://proceedings.mlr.press/v9/glorot10a.html)); "
+        f"([Glorot and Bengio 2010]({_GLOROT2010})); "
         "LeCun keeps the forward pass only "
-        "([LeCun et al. 1998](http://yann.lecun.com/exdb/publis/pdf/lecun-98b.pdf)). "
+        f"([LeCun et al. 1998]({_LECUN1998})). "
         "Glorot's derivation assumes a slope of 1 at 0 (Glorot and Bengio 2010, §4.2.1); for "
         "sigmoid, whose slope there is 1/4, gain 1 is a convention."),
     Recommendation(
         ("selu",), ("lecun",), "unit", "layer",
         r"Self-normalization needs weights of variance $1/n_\text{in}$ "
-        "([Klambauer et al. 2017](https://arxiv.org/abs/1706.02515))."),
+        f"([Klambauer et al. 2017]({_KLAMBAUER2017}))."),
     Recommendation(
         ("tanh", "linear"), ("orthogonal",), "critical", "deep_plain",
         r"With zero biases, gain 1 puts tanh at the edge of chaos, $\chi_1 = 1$, and orthogonal "

@@ -20,42 +20,11 @@ from functools import cached_property
 
 from . import initializers as init
 from ._sampling import truncated_moments
+from .bibliography import ENTRIES, Entry
 from .recommendations import ACTIVATION_NAMES
 from .recommendations import suits as recommended_suits
 
-__all__ = ["Reference", "Scheme", "SCHEMES", "get", "scheme", "variance_scaling_triples"]
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A citation: who, what, where, when, and a link.
-
-    Parameters
-    ----------
-    authors : str
-        Surnames, comma-separated.
-    title : str
-    venue : str
-        Journal, conference or documentation set.
-    year : int
-    url : str
-        Where to read it.
-
-    Examples
-    --------
-    >>> scheme("he_normal").reference.year
-    2015
-    """
-
-    authors: str
-    title: str
-    venue: str
-    year: int
-    url: str
-
-    def markdown(self) -> str:
-        """The citation as one line of Markdown with a link."""
-        return f"{self.authors} ({self.year}). [{self.title}]({self.url}). *{self.venue}*."
+__all__ = ["Scheme", "SCHEMES", "get", "scheme", "variance_scaling_triples"]
 
 
 @dataclass(frozen=True)
@@ -99,8 +68,11 @@ class Scheme:
         Activations or layers the scheme is meant for: the activations and structures
         that `weightinit.recommendations.RECOMMENDATIONS` files under it, then the
         other uses given here (which name no activation).
-    reference : Reference or None
-        The paper or documentation it comes from; None for the plain schemes.
+    cites : str or None
+        The key in :data:`weightinit.bibliography.ENTRIES` of the paper or documentation
+        it comes from; None for the plain schemes. The citation itself lives there only.
+    reference : Entry or None
+        That entry (read-only).
 
     Examples
     --------
@@ -109,6 +81,8 @@ class Scheme:
     (0.005, 0.1224744871391589)
     >>> s.name, s.aliases, s.params
     ('glorot_uniform', ('xavier_uniform',), {'gain': 1.0})
+    >>> s.cites, s.reference.year
+    ('glorot2010', 2010)
     """
 
     function: Callable
@@ -116,13 +90,18 @@ class Scheme:
     variance_tex: str
     summary: str
     suits: tuple[str, ...]
-    reference: Reference | None
+    cites: str | None
     distribution: str | None = None
     variance: Callable[..., float] | None = None
     mean: Callable[..., float] = lambda fan_in, fan_out, **params: 0.0
     bound_tex: str | None = None
 
     def __post_init__(self):
+        if self.cites is not None and (not isinstance(self.cites, str) or self.cites not in ENTRIES):
+            raise ValueError(
+                f"scheme {self.name!r}: cites must be a key of weightinit.bibliography.ENTRIES or None; "
+                f"got {self.cites!r}"
+            )
         by_hand = [s for s in self.suits if s in ACTIVATION_NAMES]
         if by_hand:
             raise TypeError(
@@ -153,6 +132,11 @@ class Scheme:
         return self.function.__name__
 
     @property
+    def reference(self) -> Entry | None:
+        """The bibliography entry the scheme cites."""
+        return None if self.cites is None else ENTRIES[self.cites]
+
+    @property
     def aliases(self) -> tuple[str, ...]:
         return tuple(alias for alias, name in init.ALIASES.items() if name == self.name)
 
@@ -171,43 +155,6 @@ class Scheme:
 #: Arguments every initializer takes that are not a scheme's parameters.
 _COMMON = ("shape", "in_axis", "out_axis", "rng", "dtype")
 
-
-def _ref(authors, title, venue, year, url):
-    return Reference(authors, title, venue, year, url)
-
-
-LECUN = _ref(
-    "LeCun, Bottou, Orr, Müller", "Efficient BackProp", "Neural Networks: Tricks of the Trade", 1998,
-    "http://yann.lecun.com/exdb/publis/pdf/lecun-98b.pdf",
-)
-GLOROT = _ref(
-    "Glorot, Bengio", "Understanding the difficulty of training deep feedforward neural networks",
-    "AISTATS", 2010, "https://proceedings.mlr.press/v9/glorot10a.html",
-)
-HE = _ref(
-    "He, Zhang, Ren, Sun", "Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet "
-    "Classification", "ICCV", 2015, "https://arxiv.org/abs/1502.01852",
-)
-SAXE = _ref(
-    "Saxe, McClelland, Ganguli", "Exact solutions to the nonlinear dynamics of learning in deep linear "
-    "neural networks", "ICLR", 2014, "https://arxiv.org/abs/1312.6120",
-)
-MARTENS = _ref(
-    "Martens", "Deep learning via Hessian-free optimization", "ICML", 2010,
-    "https://www.cs.toronto.edu/~jmartens/docs/Deep_HessianFree.pdf",
-)
-LE = _ref(
-    "Le, Jaitly, Hinton", "A Simple Way to Initialize Recurrent Networks of Rectified Linear Units",
-    "arXiv", 2015, "https://arxiv.org/abs/1504.00941",
-)
-PYTORCH = _ref(
-    "PyTorch", "torch.nn.Linear", "PyTorch documentation", 2016,
-    "https://pytorch.org/docs/stable/generated/torch.nn.Linear.html",
-)
-JAX = _ref(
-    "JAX authors", "jax.nn.initializers.variance_scaling", "JAX documentation", 2018,
-    "https://jax.readthedocs.io/en/latest/_autosummary/jax.nn.initializers.variance_scaling.html",
-)
 
 _IN, _OUT = r"n_\text{in}", r"n_\text{out}"
 
@@ -231,7 +178,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex="0",
             summary="Every weight is zero: every unit computes the same thing and gets the same update.",
             suits=("biases",),
-            reference=None,
+            cites=None,
         ),
         Scheme(
             function=init.ones,
@@ -242,7 +189,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex="0",
             summary="Every weight is one: the scale of a normalization layer, never a weight matrix.",
             suits=("normalization scales",),
-            reference=None,
+            cites=None,
         ),
         Scheme(
             function=init.constant,
@@ -253,7 +200,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex="0",
             summary="Every weight equals one constant: the units stay symmetric, whatever the constant.",
             suits=("biases",),
-            reference=None,
+            cites=None,
         ),
         Scheme(
             function=init.normal,
@@ -264,7 +211,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex=r"\sigma^2",
             summary="A Gaussian with a fixed standard deviation that ignores the layer's size.",
             suits=("shallow networks",),
-            reference=None,
+            cites=None,
         ),
         Scheme(
             function=init.uniform,
@@ -275,7 +222,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex=r"\frac{(h - \ell)^2}{12}",
             summary="A uniform distribution on a fixed interval that ignores the layer's size.",
             suits=("shallow networks", "embeddings"),
-            reference=None,
+            cites=None,
         ),
         Scheme(
             function=init.truncated_normal,
@@ -288,7 +235,7 @@ SCHEMES: dict[str, Scheme] = {
             summary="A Gaussian with its tails cut off; the cut shrinks the standard deviation "
             "unless the variance is corrected for the cut.",
             suits=("transformers", "embeddings"),
-            reference=None,
+            cites=None,
         ),
         Scheme(
             function=init.variance_scaling,
@@ -301,7 +248,7 @@ SCHEMES: dict[str, Scheme] = {
             summary="The primitive: a variance of scale / n, with n a fan, drawn from a normal, "
             "truncated normal or uniform distribution.",
             suits=("any layer",),
-            reference=JAX,
+            cites="jax-variance-scaling",
         ),
         Scheme(
             function=init.lecun_normal,
@@ -309,7 +256,7 @@ SCHEMES: dict[str, Scheme] = {
             variance_tex=r"\frac{1}{" + _IN + "}",
             summary="Variance one over the fan-in: a unit's pre-activation has the variance of its inputs.",
             suits=(),
-            reference=LECUN,
+            cites="lecun1998",
         ),
         Scheme(
             function=init.lecun_uniform,
@@ -318,7 +265,7 @@ SCHEMES: dict[str, Scheme] = {
             bound_tex=r"\sqrt{\frac{3}{" + _IN + r"}}",
             summary="LeCun's variance from a uniform distribution.",
             suits=(),
-            reference=LECUN,
+            cites="lecun1998",
         ),
         Scheme(
             function=init.glorot_normal,
@@ -327,7 +274,7 @@ SCHEMES: dict[str, Scheme] = {
             summary="Variance two over the sum of the fans: a compromise between the forward and "
             "backward passes.",
             suits=(),
-            reference=GLOROT,
+            cites="glorot2010",
         ),
         Scheme(
             function=init.glorot_uniform,
@@ -337,7 +284,7 @@ SCHEMES: dict[str, Scheme] = {
             bound_tex=r"g\,\sqrt{\frac{6}{" + _IN + " + " + _OUT + "}}",
             summary="Glorot's variance from a uniform distribution; Keras' default.",
             suits=(),
-            reference=GLOROT,
+            cites="glorot2010",
         ),
         Scheme(
             function=init.he_normal,
@@ -346,7 +293,7 @@ SCHEMES: dict[str, Scheme] = {
             summary="Variance two over the fan-in: ReLU discards half of the signal, so the weights "
             "double it back.",
             suits=(),
-            reference=HE,
+            cites="he2015",
         ),
         Scheme(
             function=init.he_uniform,
@@ -355,7 +302,7 @@ SCHEMES: dict[str, Scheme] = {
             bound_tex=r"\sqrt{\frac{6}{(1 + s^2)\," + _IN + "}}",
             summary="He's variance from a uniform distribution.",
             suits=(),
-            reference=HE,
+            cites="he2015",
         ),
         Scheme(
             function=init.pytorch_default,
@@ -365,7 +312,7 @@ SCHEMES: dict[str, Scheme] = {
             summary="PyTorch's nn.Linear and nn.Conv default: a third of LeCun's variance, "
             "not He initialization.",
             suits=("shallow networks",),
-            reference=PYTORCH,
+            cites="pytorch-linear",
         ),
         Scheme(
             function=init.orthogonal,
@@ -376,7 +323,7 @@ SCHEMES: dict[str, Scheme] = {
             summary="A random orthogonal matrix: every singular value equals the gain, so no direction "
             "is amplified or lost.",
             suits=(),
-            reference=SAXE,
+            cites="saxe2014",
         ),
         Scheme(
             function=init.identity,
@@ -389,7 +336,7 @@ SCHEMES: dict[str, Scheme] = {
             r" - \left(g\,\frac{\min(" + _IN + ", " + _OUT + r")}{" + _IN + " " + _OUT + r"}\right)^2",
             summary="The identity (a Dirac delta for convolutions): each layer starts as a copy of its input.",
             suits=("residual branches", "rnn", "very deep convolutional networks"),
-            reference=LE,
+            cites="le2015",
         ),
         Scheme(
             function=init.sparse,
@@ -401,7 +348,7 @@ SCHEMES: dict[str, Scheme] = {
             summary="Each unit starts connected to a few random inputs, so units differ even when "
             "the layer is wide.",
             suits=("deep autoencoders",),
-            reference=MARTENS,
+            cites="martens2010",
         ),
     ]
 }

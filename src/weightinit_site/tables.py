@@ -74,7 +74,7 @@ def schemes() -> str:
         _row(["---"] * 6),
     ]
     for s in SCHEMES.values():
-        ref = f"[{s.reference.authors.split(',')[0]} {s.reference.year}]({s.reference.url})" if s.reference else ""
+        ref = f"[{s.reference.authors[0]} {s.reference.year}]({s.reference.url})" if s.reference else ""
         lines.append(
             _row(
                 [
@@ -535,7 +535,8 @@ def bibliography(docs_dir=None) -> str:
         The site's ``docs`` folder, searched for citations; the repository's by default.
         Links to the pages are relative to ``docs/reference/``.
     """
-    from weightinit.bibliography import ENTRIES, TOPICS, citations
+    from weightinit.bibliography import ENTRIES, TOPICS
+    from weightinit_site.citations import citations
 
     docs_dir = Path(docs_dir) if docs_dir is not None else _DOCS
     cited = citations(docs_dir)
