@@ -166,14 +166,17 @@ def test_efficientnet_draws_batchnorm_scales_near_zero(torch, transformers):
     torch.manual_seed(0)
     config = transformers.EfficientNetConfig(image_size=32, width_coefficient=0.5, depth_coefficient=0.5,
                                              hidden_dim=128)
-    model = transformers.EfficientNetModel(config)
-    gammas = []
+    model = transformers.EfficientNetForImageClassification(config)
+    gammas, linears = [], 0
     for name, module in model.named_modules():
         if isinstance(module, (torch.nn.Conv2d, torch.nn.Linear)):
             assert _std_ok(module.weight, 0.02, k=8), name
+            assert module.bias is None or not module.bias.any(), name
+            linears += isinstance(module, torch.nn.Linear)
         elif isinstance(module, torch.nn.BatchNorm2d):
             assert not module.bias.any(), name
             gammas.append(module.weight.detach())
+    assert linears == 1  # the classifier
     gammas = torch.cat(gammas)
     assert _std_ok(gammas, 0.02)
     assert abs(float(gammas.mean())) < 5 * 0.02 / math.sqrt(gammas.numel())
