@@ -119,7 +119,7 @@ def test_resnet_convs_are_he_fan_out_and_batchnorm_one_and_zero(torch, transform
             assert torch.all(module.weight == 1) and not module.bias.any(), name
             bns += 1
     assert convs == bns > 0
-    head = model.classifier[1]
+    head = model.classifier[1].requires_grad_(False)
     bound = 1 / math.sqrt(head.in_features)  # PyTorch's nn.Linear default
     assert float(head.weight.abs().max()) <= bound and float(head.bias.abs().max()) <= bound
     assert _std_ok(head.weight, bound / math.sqrt(3), k=8)
