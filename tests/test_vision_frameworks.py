@@ -121,7 +121,7 @@ def test_resnet_convs_are_he_fan_out_and_batchnorm_one_and_zero(torch, transform
     assert convs == bns > 0
     head = model.classifier[1].requires_grad_(False)
     bound = 1 / math.sqrt(head.in_features)  # PyTorch's nn.Linear default
-    assert float(head.weight.abs().max()) <= bound and float(head.bias.abs().max()) <= bound
+    assert float(head.weight.detach().abs().max()) <= bound and float(head.bias.detach().abs().max()) <= bound
     assert _std_ok(head.weight, bound / math.sqrt(3), k=8)
 
 
@@ -150,17 +150,19 @@ def test_convnext_layer_scale_and_weights(torch, transformers):
     torch.manual_seed(0)
     config = transformers.ConvNextConfig(hidden_sizes=[96, 192], depths=[2, 2], num_stages=2)
     model = transformers.ConvNextModel(config)
-    scales = 0
+    scales = norms = 0
     for name, module in model.named_modules():
         if isinstance(module, (torch.nn.Conv2d, torch.nn.Linear)):
             assert _std_ok(module.weight, 0.02), name
             assert not module.bias.any(), name
-        elif isinstance(module, torch.nn.LayerNorm):
+        elif isinstance(module, torch.nn.LayerNorm) or type(module).__name__ == "ConvNextLayerNorm":
             assert torch.all(module.weight == 1) and not module.bias.any(), name
+            norms += 1
         if hasattr(module, "layer_scale_parameter"):
             assert torch.all(module.layer_scale_parameter == 1e-6), name
             scales += 1
     assert scales == sum(config.depths)
+    assert norms > sum(config.depths), norms  # every block's norm and the stems'
 
 
 def test_efficientnet_draws_batchnorm_scales_near_zero(torch, transformers):
