@@ -100,7 +100,7 @@ def browser():
         b.close()
 
 
-# The Hugging Face framework tests (test_llms_, test_hugging_face_, test_transformers_frameworks)
+# The Hugging Face framework tests (test_llms_, test_hugging_face_, test_transformers_, test_vision_frameworks)
 # take torch and transformers from these fixtures: a missing package fails, naming the fix.
 FRAMEWORKS_INSTALL = "run `make test-frameworks`, which installs the pins of frameworks.txt"
 

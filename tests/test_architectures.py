@@ -304,3 +304,98 @@ def test_a_zero_output_layer_holds_back_every_other_gradient_for_a_step():
     assert np.all(r.grad_out[1] > 0) and np.all(r.grad_in[1] == 0)
     assert np.all(r.grad_in[2] > 0)
     assert np.all(np.diff(r.loss) < 0)
+
+
+# ------------------------------------------------------- vision: ViT, ResNet, ConvNeXt
+
+
+def test_vit_patch_embedding_output_is_std_times_root_fan_in():
+    fan_in = 3 * 16**2
+    hf = arch.vit_token_stds("hf_vit")
+    assert hf["patch_out"] == pytest.approx(0.02 * math.sqrt(fan_in))
+    assert hf["cls_row"] == pytest.approx(0.02 * math.sqrt(2))
+    # PyTorch's conv default U(+-1/sqrt(fan_in)) hands a unit input on at 1/sqrt(3).
+    assert arch.vit_token_stds("timm")["patch_out"] == pytest.approx(1 / math.sqrt(3))
+    assert arch.vit_token_stds("timm_jax")["patch_out"] == pytest.approx(1.0)
+    assert arch.vit_init_stds("timm_jax")["head"] == 0.0
+    for recipe in arch.VIT_RECIPES:
+        t = arch.vit_token_stds(recipe, pixel_rms=2.0)
+        assert t["pos_share"] == pytest.approx(t["pos_embed"] / t["patch_out"])
+        assert set(arch.vit_init_stds(recipe)) == set(arch.VIT_WEIGHTS)
+
+
+def test_vit_patch_embedding_std_matches_a_sampled_patch_embedding():
+    """The formula against an explicit convolution-as-matmul over sampled patches."""
+    gen = np.random.default_rng(0)
+    fan_in, width, n = 3 * 8**2, 256, 4000
+    w = gen.uniform(-1, 1, (fan_in, width)) / math.sqrt(fan_in)  # PyTorch's conv default
+    out = gen.standard_normal((n, fan_in)) @ w
+    expected = arch.vit_token_stds("timm", patch_size=8)["patch_out"]
+    # The sample std of n * width entries: a relative standard error near 1 / sqrt(2 n).
+    assert abs(out.std() / expected - 1) < 5 / math.sqrt(2 * n) + 4 / math.sqrt(2 * w.size)
+
+
+@pytest.mark.parametrize("block", ["resnet", "convnext"])
+def test_branch_scale_gradients_match_finite_differences(block):
+    gen = np.random.default_rng(1)
+    width, n = 6, 10
+    shapes = ((width, width),) * 2 if block == "resnet" else ((width, 4 * width), (4 * width, width))
+    w1, w2 = (gen.standard_normal(s) / math.sqrt(s[0]) for s in shapes)
+    gamma = gen.uniform(0.5, 1.5, width)
+    x = np.abs(gen.standard_normal((n, width))) + 0.5 if block == "resnet" else gen.standard_normal((n, width))
+    r = gen.standard_normal((n, width))
+
+    def loss(x, w1, w2, gamma):
+        return float(np.sum(arch._branch_forward(block, x, w1, w2, gamma)[0] * r))
+
+    out, cache = arch._branch_forward(block, x, w1, w2, gamma)
+    grads = arch._branch_backward(block, r, w1, w2, gamma, cache)
+    args = [gamma, w1, w2, x]
+    for k, g in enumerate(grads):
+        numeric = np.zeros_like(g)
+        for idx in np.ndindex(g.shape):
+            plus, minus = [a.copy() for a in args], [a.copy() for a in args]
+            plus[k][idx] += 1e-6
+            minus[k][idx] -= 1e-6
+            numeric[idx] = (loss(plus[3], plus[1], plus[2], plus[0])
+                            - loss(minus[3], minus[1], minus[2], minus[0])) / 2e-6
+        assert np.allclose(g, numeric, rtol=1e-4, atol=1e-6), (block, k)
+
+
+def test_zero_gamma_makes_the_identity_and_only_gamma_learns_at_step_0():
+    r = arch.branch_scale_training("resnet", gamma=0.0, depth=6, width=16, steps=2)
+    assert r.identity_gap == 0.0 and np.all(r.std == r.std[0])
+    assert np.all(r.grad_gamma[0] > 0) and np.all(r.grad_w1[0] == 0)
+    assert np.all(r.gamma[1] > 0) and np.all(r.grad_w1[1] > 0)
+    assert np.all(np.diff(r.loss) < 0)
+    plain = arch.branch_scale_training("resnet", gamma=1.0, depth=6, width=16, steps=0)
+    assert plain.std[-1] > 1.5 * plain.std[0]  # every block adds a unit-variance branch
+
+
+def test_layer_scale_multiplies_the_first_branch_by_its_value():
+    kw = dict(depth=3, width=16, steps=1, n_samples=32)
+    one = arch.branch_scale_training("convnext", gamma=1.0, **kw)
+    small = arch.branch_scale_training("convnext", gamma=1e-6, **kw)
+    # Block 1 sees the same input and weights: its branch is exactly 1e-6 times smaller.
+    assert small.branch_ratio[0] == pytest.approx(1e-6 * one.branch_ratio[0], rel=1e-9)
+    assert small.identity_gap < 1e-5 * one.identity_gap
+    assert np.all(small.grad_gamma[0] > 0)
+    assert np.all(small.grad_w1[0] < 1e-5 * one.grad_w1[0])
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    (dict(block="vit"), "block must be one of"),
+    (dict(gamma=float("nan")), "gamma must be finite"),
+    (dict(lr=0.0), "lr must be a positive"),
+    (dict(n_samples=1), "n_samples must be"),
+])
+def test_branch_scale_training_rejects_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        arch.branch_scale_training(**kwargs)
+
+
+def test_vit_init_stds_rejects_bad_input():
+    with pytest.raises(ValueError, match="recipe must be one of"):
+        arch.vit_init_stds("deit")
+    with pytest.raises(ValueError, match="pixel_rms must be a positive"):
+        arch.vit_token_stds("hf_vit", pixel_rms=0.0)

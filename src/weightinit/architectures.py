@@ -1,4 +1,5 @@
-"""Initialization in modern architectures: transformers, width scaling and recurrent nets.
+"""Initialization in modern architectures: transformers, vision models, width scaling and
+recurrent nets.
 
 Small, exact NumPy versions of the experiments behind the Architectures pages. Each one
 runs in about a second at its defaults and returns plain arrays or dataclasses that the
@@ -12,17 +13,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_choice, check_count
+from ._checks import check_choice, check_count, check_positive, check_real
 from .initializers import glorot_normal, normal, orthogonal
 from .meanfield import second_moment
 
 __all__ = [
+    "BranchScaleRun",
     "CoordinateCheck",
     "LLM_RECIPES",
     "LLMStream",
     "LLM_SHAPE",
     "LLM_WEIGHTS",
     "attention_logit_std",
+    "branch_scale_training",
     "MUP_RULES",
     "UpdateSize",
     "ZeroInitRun",
@@ -39,6 +42,11 @@ __all__ = [
     "swiglu_branch_std",
     "rnn_gradient_norm",
     "update_size",
+    "VIT_RECIPES",
+    "VIT_SHAPE",
+    "VIT_WEIGHTS",
+    "vit_init_stds",
+    "vit_token_stds",
     "weightnorm_init",
     "zero_init_training",
 ]
@@ -934,3 +942,278 @@ def zero_init_training(depth: int = 4, width: int = 32, steps: int = 3, lr: floa
         w2 = [b - lr * gb for b, (_, gb) in zip(w2, grads)]
         head = head - lr * grad_head
     return ZeroInitRun(gap, np.asarray(loss), np.asarray(g_in), np.asarray(g_out), np.asarray(g_head))
+
+
+# ------------------------------------------------------- vision: ViT, ResNet, ConvNeXt
+
+VIT_RECIPES: dict[str, str] = {
+    "hf_vit": "Hugging Face ViT",
+    "timm": "timm, default mode",
+    "timm_jax": "timm, 'jax' mode",
+}
+"""The initializations of a vision transformer's embeddings and head that
+`vit_init_stds` knows, by name; the values are the tables' labels.
+
+``hf_vit`` is ``ViTPreTrainedModel._init_weights`` of ``transformers``; ``timm`` and
+``timm_jax`` are ``VisionTransformer.init_weights`` of timm with ``mode=''`` and
+``mode='jax'`` (the Vision page cites the files).
+"""
+
+VIT_SHAPE = {"patch_size": 16, "channels": 3, "width": 768}
+"""ViT-Base/16, the defaults of Hugging Face's ``ViTConfig``, checked against it by
+``make test-frameworks``."""
+
+VIT_WEIGHTS = ("patch", "cls_token", "pos_embed", "head")
+
+
+def vit_init_stds(recipe: str, patch_size: int = 16, channels: int = 3) -> dict[str, float]:
+    """The std each recipe of `VIT_RECIPES` gives a vision transformer's embeddings and head.
+
+    The patch embedding is a convolution whose kernel and stride are the patch size, so
+    its fan-in is ``channels * patch_size**2``. ``hf_vit`` draws it, like every linear and
+    convolution weight, from ``N(0, 0.02^2)``, and the ``cls_token`` and position
+    embeddings from a normal of std 0.02 cut at +-2 in absolute units (100 std: no cut
+    in effect). timm's default mode leaves the patch embedding at PyTorch's convolution
+    default ``U(+-1/sqrt(fan_in))``, std ``1/sqrt(3 fan_in)``, draws the ``cls_token``
+    with std ``1e-6`` and the position embeddings and head with std 0.02; its ``'jax'``
+    mode draws the patch embedding LeCun normal (std ``1/sqrt(fan_in)``) and zeroes the
+    head.
+
+    Parameters
+    ----------
+    recipe : str
+        One of `VIT_RECIPES`.
+    patch_size, channels : int
+        The patch's side in pixels and the image's channels.
+
+    Returns
+    -------
+    dict
+        Std per name of `VIT_WEIGHTS`.
+
+    Examples
+    --------
+    >>> s = vit_init_stds("timm")
+    >>> s["cls_token"], round(s["patch"], 4)
+    (1e-06, 0.0208)
+    """
+    check_choice("recipe", recipe, tuple(VIT_RECIPES))
+    fan_in = check_count("channels", channels, low=1) * check_count("patch_size", patch_size, low=1) ** 2
+    if recipe == "hf_vit":
+        return dict.fromkeys(VIT_WEIGHTS, 0.02)
+    if recipe == "timm":
+        return {"patch": 1 / math.sqrt(3 * fan_in), "cls_token": 1e-6, "pos_embed": 0.02, "head": 0.02}
+    return {"patch": 1 / math.sqrt(fan_in), "cls_token": 1e-6, "pos_embed": 0.02, "head": 0.0}
+
+
+def vit_token_stds(recipe: str, patch_size: int = 16, channels: int = 3,
+                   pixel_rms: float = 1.0) -> dict[str, float]:
+    """What a vision transformer's first residual stream holds at initialization.
+
+    A patch token is the patch embedding of ``fan_in = channels * patch_size**2``
+    pixels plus its position embedding; with zero-mean weights drawn independently of
+    pixels of RMS ``pixel_rms``, the patch embedding's output has std
+    ``std_patch * sqrt(fan_in) * pixel_rms`` (its bias starts at zero). The ``cls_token``'s
+    row is the ``cls_token`` plus its own position embedding.
+
+    Returns
+    -------
+    dict
+        ``patch_out`` (the patch embedding's output), ``pos_embed``, ``cls_row`` and
+        ``patch_row`` stds, and ``pos_share`` and ``cls_share``: the position embedding's
+        and the ``cls_token`` row's std over the patch embedding's output.
+
+    Examples
+    --------
+    >>> t = vit_token_stds("hf_vit")
+    >>> round(t["patch_out"], 3), round(t["cls_row"], 4)
+    (0.554, 0.0283)
+    """
+    s = vit_init_stds(recipe, patch_size, channels)
+    out = s["patch"] * math.sqrt(channels * patch_size**2) * check_positive("pixel_rms", pixel_rms)
+    cls_row = math.hypot(s["cls_token"], s["pos_embed"])
+    return {"patch_out": out, "pos_embed": s["pos_embed"], "cls_row": cls_row,
+            "patch_row": math.hypot(out, s["pos_embed"]), "pos_share": s["pos_embed"] / out,
+            "cls_share": cls_row / out}
+
+
+@dataclass
+class BranchScaleRun:
+    """A residual network whose branches end in a learned per-channel scale ``gamma``,
+    at initialization and over a few SGD steps (see `branch_scale_training`).
+
+    Attributes
+    ----------
+    std : numpy.ndarray
+        Shape ``(depth + 1,)``: the stream's std at the input and after each block, at
+        step 0.
+    branch_ratio : numpy.ndarray
+        Shape ``(depth,)``: the std of what each block's branch adds (``gamma`` times its
+        output) over the std of the stream it is added to, at step 0.
+    identity_gap : float
+        ``max |x_L - x_0|`` at step 0.
+    loss : numpy.ndarray
+        Shape ``(steps + 1,)``: the loss before each step and after the last.
+    grad_gamma, grad_w1 : numpy.ndarray
+        Shape ``(steps + 1, depth)``: the gradient norm of each block's ``gamma`` and of its
+        branch's first weight matrix, before each step.
+    gamma : numpy.ndarray
+        Shape ``(steps + 1, depth)``: the mean ``|gamma|`` of each block before each step.
+    """
+
+    std: np.ndarray
+    branch_ratio: np.ndarray
+    identity_gap: float
+    loss: np.ndarray
+    grad_gamma: np.ndarray
+    grad_w1: np.ndarray
+    gamma: np.ndarray
+
+
+def _normalize(x, axis: int, eps: float = 1e-5):
+    mu = x.mean(axis=axis, keepdims=True)
+    sd = np.sqrt(x.var(axis=axis, keepdims=True) + eps)
+    return (x - mu) / sd, sd
+
+
+def _normalize_grad(g, y, sd, axis: int):
+    # Backward of y = (x - mean) / sd over `axis`, with no affine.
+    return (g - g.mean(axis=axis, keepdims=True) - y * (g * y).mean(axis=axis, keepdims=True)) / sd
+
+
+def _gelu_grad(z):
+    c = math.sqrt(2.0 / math.pi)
+    t = np.tanh(c * (z + 0.044715 * z**3))
+    return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t**2) * c * (1.0 + 3 * 0.044715 * z**2)
+
+
+def _branch_forward(block, x, w1, w2, gamma):
+    """One residual block; returns its output and what the backward pass needs."""
+    if block == "resnet":
+        a, sa = _normalize(x @ w1, axis=0)
+        h = np.maximum(a, 0.0)
+        b, sb = _normalize(h @ w2, axis=0)
+        pre = x + gamma * b
+        return np.maximum(pre, 0.0), (x, a, sa, h, b, sb, pre)
+    u, su = _normalize(x, axis=-1)
+    a = u @ w1
+    h = _gelu(a)
+    b = h @ w2
+    return x + gamma * b, (u, su, a, h, b)
+
+
+def _branch_backward(block, g, w1, w2, gamma, cache):
+    """Gradients (d gamma, d w1, d w2, d x) of one block from the gradient at its output."""
+    if block == "resnet":
+        x, a, sa, h, b, sb, pre = cache
+        g = g * (pre > 0)
+        db = _normalize_grad(g * gamma, b, sb, axis=0)
+        da = _normalize_grad((db @ w2.T) * (a > 0), a, sa, axis=0)
+        return (g * b).sum(axis=0), x.T @ da, h.T @ db, g + da @ w1.T
+    u, su, a, h, b = cache
+    db = g * gamma
+    da = (db @ w2.T) * _gelu_grad(a)
+    return (g * b).sum(axis=0), u.T @ da, h.T @ db, g + _normalize_grad(da @ w1.T, u, su, axis=-1)
+
+
+def branch_scale_training(block: str = "resnet", gamma: float = 0.0, depth: int = 16,
+                          width: int = 64, steps: int = 3, lr: float = 0.05,
+                          n_samples: int = 256, rng=0) -> BranchScaleRun:
+    """Zero-gamma and layer scale: a residual network whose branches end in a learned
+    per-channel scale ``gamma``, at initialization and over a few SGD steps.
+
+    Two dense stand-ins for the blocks of modern CNNs (the spatial convolutions become
+    ``width x width`` matrices; a row of the batch is a pixel):
+
+    - ``"resnet"``: torchvision's ``BasicBlock``,
+      ``x <- relu(x + gamma * BN(relu(BN(x W1)) W2))``, BatchNorm over the batch, He
+      weights. Zero-gamma (Goyal et al. 2017, ``zero_init_residual=True``) is
+      ``gamma = 0``: the last BatchNorm's scale; torchvision's default is 1. The input
+      is ``relu`` of a standard normal, as after a ResNet's stem.
+    - ``"convnext"``: ConvNeXt's block without its depthwise convolution,
+      ``x <- x + gamma * (gelu(LN(x) W1) W2)``, ``W1`` of shape ``(width, 4 width)``,
+      weights ``N(0, 0.02^2)`` as in torchvision's and Hugging Face's ConvNeXt;
+      ``gamma`` is the layer scale (``1e-6`` in both). The input is standard normal.
+
+    Every ``gamma`` starts at the value given; an output layer ``V`` (LeCun normal)
+    follows the last block, and the loss is ``sum((x_L V - t)^2) / (2 n)`` against
+    random targets ``t``. With ``gamma = 0`` each block is the identity at step 0 and
+    the branches' weights get no gradient, but ``gamma`` does:
+    ``dL/dgamma = sum over rows of branch output times dL/d(block output)``. After one
+    step ``gamma`` is no longer zero and the branches start to learn.
+
+    Parameters
+    ----------
+    block : {"resnet", "convnext"}
+    gamma : float
+        The value every branch scale starts at.
+    depth, width : int
+        Number of blocks and channels.
+    steps : int
+        SGD steps.
+    lr : float
+        SGD learning rate.
+    n_samples : int
+        Rows of the batch (BatchNorm's statistics are taken over them).
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    BranchScaleRun
+
+    Examples
+    --------
+    >>> r = branch_scale_training("resnet", gamma=0.0, depth=4, width=16, steps=1)
+    >>> r.identity_gap, bool(r.grad_w1[0].max() == 0), bool(r.grad_gamma[0].min() > 0)
+    (0.0, True, True)
+    """
+    check_choice("block", block, ("resnet", "convnext"))
+    gamma0 = check_real("gamma", gamma)
+    depth = check_count("depth", depth, low=1)
+    width = check_count("width", width, low=1)
+    steps = check_count("steps", steps)
+    lr = check_positive("lr", lr)
+    n = check_count("n_samples", n_samples, low=2)
+    gen = np.random.default_rng(rng)
+    x0 = gen.standard_normal((n, width))
+    if block == "resnet":
+        x0 = np.maximum(x0, 0.0)
+        shapes, stds = ((width, width), (width, width)), (math.sqrt(2 / width),) * 2
+    else:
+        shapes, stds = ((width, 4 * width), (4 * width, width)), (0.02, 0.02)
+    target = gen.standard_normal((n, width))
+    ws = [[normal(shape, std=s, rng=gen) for shape, s in zip(shapes, stds)] for _ in range(depth)]
+    gammas = [np.full(width, gamma0) for _ in range(depth)]
+    head = normal((width, width), std=1 / math.sqrt(width), rng=gen)
+    loss, g_gamma, g_w1, mean_gamma = [], [], [], []
+    for step in range(steps + 1):
+        xs, caches = [x0], []
+        for (w1, w2), gm in zip(ws, gammas):
+            x, cache = _branch_forward(block, xs[-1], w1, w2, gm)
+            xs.append(x)
+            caches.append(cache)
+        if step == 0:
+            std = np.asarray([x.std() for x in xs])
+            # c[4] is the branch's output before gamma, in both kinds of block.
+            ratio = np.asarray([np.std(gm * c[4]) / x.std()
+                                for gm, c, x in zip(gammas, caches, xs[:-1])])
+            gap = float(np.abs(xs[-1] - x0).max())
+        err = xs[-1] @ head - target
+        loss.append(float(np.sum(err**2) / (2 * n)))
+        grad_head = xs[-1].T @ err / n
+        g = err @ head.T / n
+        grads = []
+        for (w1, w2), gm, cache in zip(reversed(ws), reversed(gammas), reversed(caches)):
+            dg, dw1, dw2, g = _branch_backward(block, g, w1, w2, gm, cache)
+            grads.append((dg, dw1, dw2))
+        grads.reverse()
+        g_gamma.append([np.linalg.norm(dg) for dg, _, _ in grads])
+        g_w1.append([np.linalg.norm(dw1) for _, dw1, _ in grads])
+        mean_gamma.append([np.abs(gm).mean() for gm in gammas])
+        if step == steps:
+            break
+        ws = [[w1 - lr * dw1, w2 - lr * dw2] for (w1, w2), (_, dw1, dw2) in zip(ws, grads)]
+        gammas = [gm - lr * dg for gm, (dg, _, _) in zip(gammas, grads)]
+        head = head - lr * grad_head
+    return BranchScaleRun(std, ratio, gap, np.asarray(loss), np.asarray(g_gamma),
+                          np.asarray(g_w1), np.asarray(mean_gamma))

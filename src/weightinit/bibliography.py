@@ -231,6 +231,15 @@ _ENTRIES = [
     Entry("touvron2021", ("Touvron", "Cord", "Sablayrolles", "Synnaeve", "Jégou"), 2021,
           "Going deeper with Image Transformers", "ICCV", "https://arxiv.org/abs/2103.17239",
           r"LayerScale: per-channel branch scales started at a small $\varepsilon$.", _RESIDUAL),
+    Entry("dosovitskiy2021", ("Dosovitskiy", "Beyer", "Kolesnikov", "Weissenborn", "Zhai", "Unterthiner",
+                              "Dehghani", "Minderer", "Heigold", "Gelly", "Uszkoreit", "Houlsby"), 2021,
+          "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale", "ICLR",
+          "https://arxiv.org/abs/2010.11929",
+          "The vision transformer: patch embedding, class token, position embeddings; a zero-initialized "
+          "head for fine-tuning.", _RESIDUAL),
+    Entry("liu2022", ("Liu", "Mao", "Wu", "Feichtenhofer", "Darrell", "Xie"), 2022, "A ConvNet for the 2020s",
+          "CVPR", "https://arxiv.org/abs/2201.03545", "ConvNeXt, whose blocks end in a layer scale started at "
+          r"$10^{-6}$.", _RESIDUAL),
     Entry("yang2021", ("Yang", "Hu"), 2021, "Tensor Programs IV: Feature Learning in Infinite-Width Neural Networks",
           "ICML", "https://arxiv.org/abs/2011.14522", "The maximal-update parametrization (muP).", _SIGNAL),
     Entry("yang2022", ("Yang", "Hu", "Babuschkin", "Sidor", "Liu", "Farhi", "Ryder", "Pachocki", "Chen", "Gao"), 2022,

@@ -21,6 +21,8 @@ __all__ = [
     "activation_std_by_depth",
     "batchnorm_stack_table",
     "bibliography",
+    "branch_scale_init",
+    "branch_scale_steps",
     "dead_relu_by_bias",
     "deepnorm_constants",
     "diagnose_healthy",
@@ -57,6 +59,7 @@ __all__ = [
     "truncation",
     "update_ratio_by_lr",
     "variance_scaling_family",
+    "vit_embedding_stds",
     "wrong_fan_cases",
     "zero_last_layer",
     "zero_init_steps",
@@ -466,6 +469,65 @@ def zero_init_steps() -> str:
         for t in range(len(r.loss)):
             lines.append(_row([label if t == 0 else "", str(t), f"{r.loss[t]:.3f}", f"{r.grad_in[t, 0]:.3g}",
                                f"{r.grad_out[t, 0]:.3g}", f"{r.grad_head[t]:.3g}"]))
+    return "\n".join(lines) + "\n"
+
+
+def vit_embedding_stds() -> str:
+    """A ViT-Base/16's embeddings and head under each recipe: the std of each weight, and
+    what reaches the first block (pixels of RMS 1): the patch embedding's output, and the
+    position embedding's and the cls_token row's std relative to it."""
+    from weightinit.architectures import VIT_RECIPES, VIT_SHAPE, VIT_WEIGHTS, vit_init_stds, vit_token_stds
+
+    p, c = VIT_SHAPE["patch_size"], VIT_SHAPE["channels"]
+    lines = [_row(["recipe", *(f"`{w}` std" for w in VIT_WEIGHTS), "patch embedding output",
+                   "`pos_embed` / patch output", "`cls_token` row / patch output"]), _row(["---"] * 8)]
+    for recipe, label in VIT_RECIPES.items():
+        s, t = vit_init_stds(recipe, p, c), vit_token_stds(recipe, p, c)
+        lines.append(_row([label, *(f"{s[w]:.3g}" for w in VIT_WEIGHTS), f"{t['patch_out']:.3g}",
+                           f"{t['pos_share']:.3g}", f"{t['cls_share']:.3g}"]))
+    return "\n".join(lines) + "\n"
+
+
+# (label, block, gamma, width): torchvision's ResNet (first stage, 64 channels) with and
+# without zero_init_residual; ConvNeXt-T's first stage (96 channels) with and without its
+# layer scale.
+_BRANCH_SCALES = (
+    ("ResNet, γ = 1 (default)", "resnet", 1.0, 64),
+    ("ResNet, γ = 0 (zero-gamma)", "resnet", 0.0, 64),
+    ("ConvNeXt, no layer scale", "convnext", 1.0, 96),
+    ("ConvNeXt, layer scale 1e-6", "convnext", 1e-6, 96),
+)
+
+
+def branch_scale_init() -> str:
+    """Residual networks of 16 blocks at step 0, with and without zero-gamma or layer scale:
+    the stream's std through depth, the largest branch-to-stream ratio, how far the output
+    is from the input, and the gradients of block 1's branch scale and first weights."""
+    from weightinit.architectures import branch_scale_training
+
+    lines = [_row(["network", "stream std: input", "after block 8", "after block 16",
+                   "largest branch / stream", "largest entry of x₁₆ − x₀", "‖∇γ‖ block 1", "‖∇W1‖ block 1"]),
+             _row(["---"] * 8)]
+    for label, block, gamma, width in _BRANCH_SCALES:
+        r = branch_scale_training(block, gamma=gamma, width=width, steps=0)
+        lines.append(_row([label, f"{r.std[0]:.3g}", f"{r.std[8]:.3g}", f"{r.std[16]:.3g}",
+                           f"{r.branch_ratio.max():.2g}", f"{r.identity_gap:.2g}",
+                           f"{r.grad_gamma[0, 0]:.3g}", f"{r.grad_w1[0, 0]:.3g}"]))
+    return "\n".join(lines) + "\n"
+
+
+def branch_scale_steps() -> str:
+    """Three SGD steps from zero-gamma and from layer scale 1e-6: the loss, block 1's mean
+    abs(γ) and the gradients of its γ and of its branch's first weights."""
+    from weightinit.architectures import branch_scale_training
+
+    lines = [_row(["network", "step", "loss", "mean size of γ, block 1", "‖∇γ‖ block 1", "‖∇W1‖ block 1"]),
+             _row(["---"] * 6)]
+    for label, block, gamma, width in _BRANCH_SCALES[1::2]:
+        r = branch_scale_training(block, gamma=gamma, width=width)
+        for t in range(len(r.loss)):
+            lines.append(_row([label if t == 0 else "", str(t), f"{r.loss[t]:.4g}", f"{r.gamma[t, 0]:.3g}",
+                               f"{r.grad_gamma[t, 0]:.3g}", f"{r.grad_w1[t, 0]:.3g}"]))
     return "\n".join(lines) + "\n"
 
 

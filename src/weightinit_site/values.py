@@ -71,6 +71,7 @@ __all__ = [
     "truncated_std_ratio",
     "truncated_std_ratio_squared",
     "version",
+    "vit_head_logit_std",
 ]
 
 
@@ -573,3 +574,11 @@ def llm_tied_logit_std_hf() -> str:
 def llm_tied_logit_std_titan() -> str:
     """The logits' std of a tied Llama at width 4096 with torchtitan's std-1 embedding."""
     return _tied_logit_std("torchtitan")
+
+
+def vit_head_logit_std() -> str:
+    """The logits' std of Hugging Face's ViT-Base head at initialization, on final states of
+    RMS 1 (the final LayerNorm's output): the head's std times sqrt(d)."""
+    from weightinit.architectures import VIT_SHAPE, vit_init_stds
+
+    return f"{vit_init_stds('hf_vit')['head'] * math.sqrt(VIT_SHAPE['width']):.2f}"
