@@ -302,6 +302,115 @@ def test_torch_diagnose_pairs_each_layer_with_its_activation():
     assert not any(m._forward_hooks for m in model.modules())   # hooks removed
 
 
+def keras_copy(net):
+    """A Keras Sequential of Dense layers holding `net`'s weights (float32)."""
+    keras = _require("keras")
+    layers = [keras.Input((net.layers[0].W.shape[0],))]
+    for layer in net.layers:
+        act = None if layer.activation == "linear" else layer.activation
+        layers.append(keras.layers.Dense(layer.W.shape[1], act))
+    model = keras.Sequential(layers)
+    for dense, layer in zip(model.layers, net.layers):
+        dense.set_weights([layer.W.astype(np.float32), layer.b.astype(np.float32)])
+    return model
+
+
+def flax_copy(net):
+    """A Flax MLP holding `net`'s weights (float32), its params and its activations."""
+    jax = _require("jax")
+    nn = _require("flax.linen").linen
+    acts = {"relu": nn.relu, "tanh": nn.tanh, "gelu": nn.gelu, "linear": None}
+    sizes = [layer.W.shape[1] for layer in net.layers]
+    names = [layer.activation for layer in net.layers]
+
+    class Net(nn.Module):
+        @nn.compact
+        def __call__(self, x):
+            for size, name in zip(sizes, names):
+                x = nn.Dense(size)(x)
+                x = acts[name](x) if acts[name] else x
+            return x
+
+    params = {"params": {f"Dense_{i}": {"kernel": jax.numpy.asarray(layer.W, "float32"),
+                                        "bias": jax.numpy.asarray(layer.b, "float32")}
+                         for i, layer in enumerate(net.layers)}}
+    return Net(), params, [acts[name] for name in names]
+
+
+def _diagnose_case(case, seed):
+    from weightinit._checks import as_generator
+    from weightinit.practice import DIAGNOSE_CASES, DIAGNOSE_SIZES
+
+    activation, init, bias_init = DIAGNOSE_CASES[case]
+    gen = as_generator(seed)
+    net = MLP.build(DIAGNOSE_SIZES, activation, init=init, bias_init=bias_init, rng=gen)
+    x = gen.standard_normal((256, DIAGNOSE_SIZES[0]))
+    return net, x, wi.diagnose(net, x).verdicts
+
+
+CASES_DIAGNOSE = ["healthy", "zeros", "tanh_std1", "relu_negative_bias", "tanh_std001"]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("case", CASES_DIAGNOSE)
+def test_keras_diagnose_agrees_with_weightinit(case, seed):
+    torch = _require("torch")
+    diagnose_keras = page_function("diagnose_keras")
+    net, x, expected = _diagnose_case(case, seed)
+    model = keras_copy(net)
+    assert diagnose_keras(model, torch.from_numpy(x).float()) == expected
+    # the activations were put back: the model still computes net's outputs
+    out = model(torch.from_numpy(x).float()).detach().double().numpy()
+    np.testing.assert_allclose(out, net.predict(x), rtol=1e-3, atol=1e-3 * np.abs(out).max())
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("case", CASES_DIAGNOSE)
+def test_flax_diagnose_agrees_with_weightinit(case, seed):
+    jax = _require("jax")
+    diagnose_flax = page_function("diagnose_flax")
+    net, x, expected = _diagnose_case(case, seed)
+    model, params, acts = flax_copy(net)
+    assert diagnose_flax(model, params, jax.numpy.asarray(x, "float32"), acts) == expected
+
+
+def test_keras_and_flax_diagnose_read_conv_layers_and_their_activations():
+    """A Conv whose sigmoid is pinned to 0 and 1, a Dense whose ReLUs are all dead."""
+    torch = _require("torch")
+    keras = _require("keras")
+    jax = _require("jax")
+    nn = _require("flax.linen").linen
+    diagnose_keras, diagnose_flax = page_function("diagnose_keras"), page_function("diagnose_flax")
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([
+        keras.Input((8, 8, 3)),
+        keras.layers.Conv2D(8, 3, activation="sigmoid",
+                            kernel_initializer=keras.initializers.RandomNormal(stddev=100.0)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(16, "relu", bias_initializer=keras.initializers.Constant(-100.0)),
+        keras.layers.Dense(4)])
+    verdicts = diagnose_keras(model, torch.randn(64, 8, 8, 3))
+    assert verdicts[:2] == ["saturated", "dead"] and len(verdicts) == 3
+
+    class Net(nn.Module):
+        @nn.compact
+        def __call__(self, x):
+            x = nn.sigmoid(nn.Conv(8, (3, 3), name="z_conv",
+                                   kernel_init=nn.initializers.normal(100.0))(x))
+            x = x.reshape(len(x), -1)
+            x = nn.relu(nn.Dense(16, name="b_dense",
+                                 bias_init=nn.initializers.constant(-100.0))(x))
+            return nn.Dense(4, name="a_out")(x)
+
+    x = jax.random.normal(jax.random.key(1), (64, 8, 8, 3))
+    params = Net().init(jax.random.key(0), x)
+    # the names sort the other way round: the verdicts follow the call order
+    verdicts = diagnose_flax(Net(), params, x, [nn.sigmoid, nn.relu, None])
+    assert verdicts[:2] == ["saturated", "dead"] and len(verdicts) == 3
+    with pytest.raises(ValueError, match="acts"):
+        diagnose_flax(Net(), params, x, [nn.sigmoid, nn.relu])
+
+
 # ------------------------------------------------------- PyTorch's defaults in Flax
 
 
