@@ -179,6 +179,101 @@ def test_he_gain_fails_the_same_check(framework, name):
     assert abs(z2.mean() - expected) < 5 * z2.std() / math.sqrt(z2.size)
 
 
+# --------------------------------------------------------------------------- muP
+
+
+def _train(model, opt, x, y, steps):
+    """The outputs on x before and after each of `steps` SGD steps on the squared error."""
+    torch = _require("torch")
+    outs = []
+    for _ in range(steps):
+        with torch.no_grad():
+            outs.append(model(x).clone())
+        opt.zero_grad()
+        ((model(x) - y) ** 2).sum().div(2 * len(x)).backward()
+        opt.step()
+    with torch.no_grad():
+        outs.append(model(x).clone())
+    return torch.stack(outs)
+
+
+@pytest.mark.parametrize("width", [128, 512])
+def test_mup_package_and_by_hand_train_to_the_same_outputs(width):
+    """From the same draws, MuReadout + set_base_shapes + MuSGD and the hand-written rules
+    compute the same function at every step, and it moves: the package is the by-hand rules."""
+    torch = _require("torch")
+    _require("mup")
+    with_mup, by_hand = page_function("with_mup"), page_function("by_hand")
+    standard = page_function("standard")
+    x = torch.randn(32, 16, generator=torch.Generator().manual_seed(1))
+    y = torch.randn(32, 1, generator=torch.Generator().manual_seed(2))
+    runs = {}
+    for build in (with_mup, by_hand, standard):
+        torch.manual_seed(0)
+        runs[build.__name__] = _train(*build(width), x, y, steps=3)
+    torch.testing.assert_close(runs["with_mup"], runs["by_hand"], rtol=1e-4, atol=1e-6)
+    assert (runs["by_hand"][-1] - runs["by_hand"][0]).abs().mean() > 1e-4
+    # and both differ from SP at the same draws
+    assert not torch.allclose(runs["by_hand"], runs["standard"], rtol=1e-2)
+
+
+def test_by_hand_rules_scale_with_width_as_mup_rules_says():
+    """Between two widths, by_hand's learning rates and output variance change by the ratio
+    of weightinit.architectures.MUP_RULES's factors (Table 3 of Yang et al. 2022)."""
+    torch = _require("torch")
+    from weightinit.architectures import MUP_RULES, _factor
+
+    by_hand = page_function("by_hand")
+    small, large = 64, 1024
+    built = {}
+    for n in (small, large):
+        torch.manual_seed(0)
+        built[n] = by_hand(n)
+    d_in = 16
+    fans = {"input": lambda n: (d_in, n), "hidden": lambda n: (n, n), "output": lambda n: (n, 1)}
+    for group, kind in zip(built[small][1].param_groups, ("input", "hidden", "output")):
+        large_group = built[large][1].param_groups[("input", "hidden", "output").index(kind)]
+        var_rule, lr_rule = MUP_RULES["mup"][kind]
+        expected = _factor(lr_rule, *fans[kind](large)) / _factor(lr_rule, *fans[kind](small))
+        assert large_group["lr"] / group["lr"] == pytest.approx(expected), kind
+    # the output's variance: Table 3's 1/fan_in^2, i.e. var * fan_in falls like 1/fan_in
+    var_rule = MUP_RULES["mup"]["output"][0]
+    ratio = _factor(var_rule, large, 1) / _factor(var_rule, small, 1)
+    v = {n: built[n][0][4].weight.detach().double().var().item() * n for n in (small, large)}
+    # sample variances of n draws: relative standard error sqrt(2 / n)
+    assert v[large] / v[small] == pytest.approx(ratio, rel=5 * math.sqrt(2 / small))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_mup_coordinate_check_is_flat_and_sp_is_not(seed):
+    _require("mup")
+    check = page_function("coordinate_check")
+    for name in ("with_mup", "by_hand"):
+        for sizes in zip(*check(page_function(name), seed=seed)):
+            assert max(sizes) < 2 * min(sizes), (name, sizes)
+    hidden, output = zip(*check(page_function("standard"), seed=seed))
+    assert output[-1] > 5 * output[0] and hidden[-1] > 2 * hidden[0]
+
+
+def test_set_base_shapes_rescales_the_readout_once():
+    """What the page says of set_base_shapes: the readout's weights are multiplied by
+    sqrt(width / base) in place, and a second rescaling raises."""
+    torch = _require("torch")
+    mup = _require("mup")
+    mlp = page_function("with_mup").__globals__["mlp"]   # three blocks define an mlp
+    torch.manual_seed(0)
+    model = mlp(256, mup.MuReadout)
+    before = [m.weight.detach().clone() for m in model[::2]]
+    with torch.device("meta"):
+        base, delta = mlp(64, mup.MuReadout), mlp(128, mup.MuReadout)
+    mup.set_base_shapes(model, base, delta=delta)
+    torch.testing.assert_close(model[4].weight.detach(), before[2] * 2.0)    # sqrt(256 / 64)
+    for m, w in zip(model[:4:2], before):                                     # the rest: untouched
+        assert torch.equal(m.weight.detach(), w)
+    with pytest.raises(RuntimeError, match="_rescale_parameters"):
+        model[4]._rescale_parameters()
+
+
 # -------------------------------------------------------------------------- LSUV
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "loss_not_moving",
     "mha_fused_fans",
     "mixed_precision_underflow",
+    "mup_coordinate_sizes",
     "mup_initial_output",
     "mup_rules",
     "nonfinite_layer",
@@ -481,6 +482,20 @@ def mup_rules() -> str:
     for kind in ("input", "hidden", "output"):
         sp, mup = MUP_RULES["sp"][kind], MUP_RULES["mup"][kind]
         lines.append(_row([kind, variance[sp[0]], rate[sp[1]], variance[mup[0]], rate[mup[1]]]))
+    return "\n".join(lines) + "\n"
+
+
+def mup_coordinate_sizes() -> str:
+    """How far the last hidden activations and the output move in three SGD steps, against
+    width, SP and muP (``architectures.coordinate_check``)."""
+    from weightinit.architectures import coordinate_check
+
+    widths = (64, 256, 1024)
+    sp, mup = (coordinate_check(p, widths=widths, steps=3) for p in ("sp", "mup"))
+    lines = [_row(["width n", "SP: hidden", "muP: hidden", "SP: output", "muP: output"]), _row(["---"] * 5)]
+    for i, n in enumerate(widths):
+        lines.append(_row([str(n)] + [f"{v:.2g}" for v in (sp.hidden[i, -1], mup.hidden[i, -1],
+                                                           sp.output[i, -1], mup.output[i, -1])]))
     return "\n".join(lines) + "\n"
 
 
