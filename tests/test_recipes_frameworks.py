@@ -274,6 +274,89 @@ def test_set_base_shapes_rescales_the_readout_once():
         model[4]._rescale_parameters()
 
 
+# ------------------------------------------------------------- residual schemes
+
+
+def _torch_resnet_from(params, scheme, depth, m, width):
+    """The page's ResNet holding weightinit's initial parameters (float64)."""
+    torch = _require("torch")
+    ResNet = page_function("first_steps").__globals__["ResNet"]
+    model = ResNet(scheme, depth=depth, m=m, width=width).double()
+    t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64))  # noqa: E731
+    with torch.no_grad():
+        for block, blk in zip(model.blocks, params["blocks"]):
+            for layer, w in zip(block.layers, blk["W"]):
+                layer.weight.copy_(t(w.T))
+            if scheme == "fixup":
+                block.bias_in.copy_(t(blk["bias_in"]))
+                block.bias_act.copy_(t(blk["bias_act"]))
+            if "scale" in blk:
+                block.scale.fill_(blk["scale"])
+            if scheme == "zero_gamma":
+                block.norm.weight.copy_(t(blk["gamma"]))
+                block.norm.bias.copy_(t(blk["beta"]))
+        model.head.weight.copy_(t(params["head"].T))
+    return model
+
+
+@pytest.mark.parametrize("m", [2, 3])
+@pytest.mark.parametrize("scheme", ["he", "fixup", "rezero", "skipinit", "zero_gamma"])
+def test_torch_residual_schemes_train_as_weightinit_does(scheme, m):
+    """weightinit's initial parameters in the page's PyTorch ResNet: the same stream at step 0
+    and the same losses over three SGD steps (every added scalar, bias and gamma trained)."""
+    torch = _require("torch")
+    from weightinit.architectures import _residual_scheme_params, _residual_sgd
+
+    depth, width, steps = 6, 16, 3
+    lr = 1e-5 if scheme == "he" else 0.01       # he overflows at 0.01
+    gen = np.random.default_rng(0)
+    x, target = gen.standard_normal((32, width)), gen.standard_normal((32, width))
+    params = _residual_scheme_params(scheme, depth, m, width, np.random.default_rng(1))
+    ours = _residual_sgd(params, x, target, steps, lr)
+    model = _torch_resnet_from(params, scheme, depth, m, width)
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    xt, tt = torch.from_numpy(x), torch.from_numpy(target)
+    streams, losses = [xt], []
+    for step in range(steps + 1):
+        loss = ((model(xt, streams if step == 0 else None) - tt) ** 2).sum() / (2 * len(x))
+        losses.append(loss.item())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    np.testing.assert_allclose([s.std(correction=0).item() for s in streams],
+                               [s.std() for s in ours.streams], rtol=1e-10)
+    np.testing.assert_allclose(losses, ours.loss, rtol=1e-8)
+    assert ours.loss[-1] < ours.loss[0]          # it trains, so the comparison has content
+
+
+def test_residual_recipe_gives_weightinit_step0_statistics():
+    """The page's first_steps, its own draws: the step-0 stream of weightinit.residual_schemes
+    (the identity for the zero-started schemes, growth like 2^(l/2) for he) and Fixup's
+    branch weights at He's std times L^(-1/2)."""
+    torch = _require("torch")
+    from weightinit.architectures import residual_schemes
+
+    first_steps = page_function("first_steps")
+    ResNet = first_steps.__globals__["ResNet"]
+    ours = residual_schemes(steps=0)
+    torch.manual_seed(5)
+    x, t = torch.randn(64, 64), torch.randn(64, 64)
+    for scheme, run in ours.items():
+        std, _ = first_steps(scheme, x, t, steps=0)
+        if scheme == "he":
+            # sample std of 64 x 64 entries per block; the growth compounds over 16 blocks:
+            # compare the log growth, within 15 %
+            ratio = math.log(std[-1] / std[0]) / math.log(run.stream_std[-1] / run.stream_std[0])
+            assert abs(ratio - 1) < 0.15, ratio
+        else:
+            assert std == [std[0]] * len(std) and np.all(run.stream_std == run.stream_std[0])
+    torch.manual_seed(0)
+    w = torch.cat([b.layers[0].weight.flatten() for b in ResNet("fixup").blocks])
+    target = math.sqrt(2 / 64) / math.sqrt(16)
+    assert abs(w.std().item() / target - 1) < 5 / math.sqrt(2 * w.numel())
+    assert all(not b.layers[1].weight.any() for b in ResNet("fixup").blocks)
+
+
 # -------------------------------------------------------------------------- LSUV
 
 

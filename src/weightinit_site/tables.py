@@ -51,6 +51,7 @@ __all__ = [
     "recommendations_structures",
     "reinit_after_loading_table",
     "reproducibility_table",
+    "residual_scheme_runs",
     "schemes",
     "symmetry_weights",
     "transformer_std_scale",
@@ -467,6 +468,26 @@ def zero_init_steps() -> str:
         for t in range(len(r.loss)):
             lines.append(_row([label if t == 0 else "", str(t), f"{r.loss[t]:.3f}", f"{r.grad_in[t, 0]:.3g}",
                                f"{r.grad_out[t, 0]:.3g}", f"{r.grad_head[t]:.3g}"]))
+    return "\n".join(lines) + "\n"
+
+
+def residual_scheme_runs() -> str:
+    """The residual schemes side by side: the stream's std through depth at step 0, and the
+    loss over the first SGD steps (``architectures.residual_schemes``)."""
+    from weightinit.architectures import residual_schemes
+
+    names = {"he": "none (He, LeCun)", "fixup": "Fixup", "rezero": "ReZero", "skipinit": "SkipInit",
+             "zero_gamma": "zero-gamma"}
+    runs = residual_schemes()
+    depth, steps = len(runs["he"].stream_std) - 1, len(runs["he"].loss) - 1
+    blocks = (0, depth // 4, depth // 2, depth)
+    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    lines = [_row(["scheme"] + [f"std of x{str(b).translate(sub)}" for b in blocks]
+                  + [f"loss, step {s}" for s in range(steps + 1)]),
+             _row(["---"] * (1 + len(blocks) + steps + 1))]
+    for scheme, run in runs.items():
+        lines.append(_row([names[scheme]] + [f"{run.stream_std[b]:.3g}" for b in blocks]
+                          + [f"{v:.4g}" for v in run.loss]))
     return "\n".join(lines) + "\n"
 
 
