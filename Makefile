@@ -96,8 +96,11 @@ test-first-view: site chromium-check
 lighthouse: $(NODE_ALL) site chromium-check
 	$(BIN)/python tests/lighthouse.py
 
+# mup's sdist asks for torchvision (CUDA wheels) and more that `import mup` never loads:
+# it goes in alone, with --no-deps, and PyYAML, the one import it adds to torch.
 test-frameworks: $(STAMP)
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -r $(FRAMEWORKS)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) $$(grep -E '^[A-Za-z]' $(FRAMEWORKS) | grep -v '^mup==')
+	$(BIN)/python -m pip install --quiet --no-deps -c $(CONSTRAINTS) $$(grep '^mup==' $(FRAMEWORKS)) PyYAML
 	KERAS_BACKEND=torch $(BIN)/pytest -m frameworks
 	KERAS_BACKEND=torch $(BIN)/pytest --codeblocks -m frameworks docs README.md
 

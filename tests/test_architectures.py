@@ -399,3 +399,72 @@ def test_vit_init_stds_rejects_bad_input():
         arch.vit_init_stds("deit")
     with pytest.raises(ValueError, match="pixel_rms must be a positive"):
         arch.vit_token_stds("hf_vit", pixel_rms=0.0)
+
+
+# ------------------------------------------------------------------ residual schemes
+
+
+def _perturbed(params, path, eps):
+    """A copy of `params` with the entry at `path` (keys and indices) moved by eps."""
+    import copy
+
+    out = copy.deepcopy(params)
+    *head, last = path
+    node = out
+    for key in head:
+        node = node[key]
+    if isinstance(node[last], float):
+        node[last] += eps
+    else:
+        node[last] = node[last].copy()
+        node[last][(0,) * node[last].ndim] += eps
+    return out
+
+
+def _entry(grads, path):
+    node = grads
+    for key in path:
+        node = node[key]
+    return float(node) if np.ndim(node) == 0 else float(node[(0,) * np.ndim(node)])
+
+
+@pytest.mark.parametrize("scheme, m", [("fixup", 3), ("rezero", 2), ("zero_gamma", 2), ("he", 2)])
+def test_residual_gradients_match_finite_differences(scheme, m):
+    """The NumPy backward of every parameter a scheme adds (and of the weights) against
+    central differences of the loss, in float64."""
+    gen = np.random.default_rng(0)
+    x, t = gen.standard_normal((8, 6)), gen.standard_normal((8, 6))
+    params = arch._residual_scheme_params(scheme, 3, m, 6, np.random.default_rng(1))
+    # move the zero starts away from zero so that every gradient is exercised
+    params = arch._sgd_step(params, arch._residual_sgd(params, x, t, 0, 0.0).grads[0], 0.05)
+    grads = arch._residual_sgd(params, x, t, 0, 0.0).grads[0]
+    paths = [("head",), ("blocks", 1, "W", 0), ("blocks", 1, "W", m - 1), ("blocks", 0, "W", 0)]
+    paths += {"fixup": [("blocks", 1, "bias_in"), ("blocks", 1, "bias_act"), ("blocks", 2, "scale"),
+                        ("head_bias",)],
+              "rezero": [("blocks", 1, "scale")],
+              "zero_gamma": [("blocks", 1, "gamma"), ("blocks", 1, "beta")]}.get(scheme, [])
+    eps = 1e-6
+    for path in paths:
+        up = arch._residual_sgd(_perturbed(params, path, eps), x, t, 0, 0.0).loss[0]
+        down = arch._residual_sgd(_perturbed(params, path, -eps), x, t, 0, 0.0).loss[0]
+        numeric = (up - down) / (2 * eps)
+        assert _entry(grads, path) == pytest.approx(numeric, rel=1e-5, abs=1e-8), path
+
+
+def test_residual_schemes_start_as_the_identity_and_train():
+    runs = arch.residual_schemes(depth=8, width=32, steps=3)
+    he = runs.pop("he")
+    assert he.stream_std[-1] > 8 * he.stream_std[0]       # 2^(8/2) = 16 in expectation
+    for name, run in runs.items():
+        assert np.all(run.stream_std == run.stream_std[0]), name
+        assert np.all(np.diff(run.loss) < 0), name
+    np.testing.assert_array_equal(runs["rezero"].loss, runs["skipinit"].loss)
+    # Fixup's output layer is zero: its first loss is that of predicting 0
+    assert runs["fixup"].loss[0] < runs["zero_gamma"].loss[0]
+
+
+def test_residual_schemes_reject_bad_input():
+    with pytest.raises(ValueError, match="schemes must be one of"):
+        arch.residual_schemes(("fixup", "t-fixup"))
+    with pytest.raises(ValueError, match="m"):
+        arch.residual_schemes(m=1)

@@ -182,6 +182,184 @@ def test_he_gain_fails_the_same_check(framework, name):
     assert abs(z2.mean() - expected) < 5 * z2.std() / math.sqrt(z2.size)
 
 
+# --------------------------------------------------------------------------- muP
+
+
+def _train(model, opt, x, y, steps):
+    """The outputs on x before and after each of `steps` SGD steps on the squared error."""
+    torch = _require("torch")
+    outs = []
+    for _ in range(steps):
+        with torch.no_grad():
+            outs.append(model(x).clone())
+        opt.zero_grad()
+        ((model(x) - y) ** 2).sum().div(2 * len(x)).backward()
+        opt.step()
+    with torch.no_grad():
+        outs.append(model(x).clone())
+    return torch.stack(outs)
+
+
+@pytest.mark.parametrize("width", [128, 512])
+def test_mup_package_and_by_hand_train_to_the_same_outputs(width):
+    """From the same draws, MuReadout + set_base_shapes + MuSGD and the hand-written rules
+    compute the same function at every step, and it moves: the package is the by-hand rules."""
+    torch = _require("torch")
+    _require("mup")
+    with_mup, by_hand = page_function("with_mup"), page_function("by_hand")
+    standard = page_function("standard")
+    x = torch.randn(32, 16, generator=torch.Generator().manual_seed(1))
+    y = torch.randn(32, 1, generator=torch.Generator().manual_seed(2))
+    runs = {}
+    for build in (with_mup, by_hand, standard):
+        torch.manual_seed(0)
+        runs[build.__name__] = _train(*build(width), x, y, steps=3)
+    torch.testing.assert_close(runs["with_mup"], runs["by_hand"], rtol=1e-4, atol=1e-6)
+    assert (runs["by_hand"][-1] - runs["by_hand"][0]).abs().mean() > 1e-4
+    # and both differ from SP at the same draws
+    assert not torch.allclose(runs["by_hand"], runs["standard"], rtol=1e-2)
+
+
+def test_by_hand_rules_scale_with_width_as_mup_rules_says():
+    """Between two widths, by_hand's learning rates and output variance change by the ratio
+    of weightinit.architectures.MUP_RULES's factors (Table 3 of Yang et al. 2022)."""
+    torch = _require("torch")
+    from weightinit.architectures import MUP_RULES, _factor
+
+    by_hand = page_function("by_hand")
+    small, large = 64, 1024
+    built = {}
+    for n in (small, large):
+        torch.manual_seed(0)
+        built[n] = by_hand(n)
+    d_in = 16
+    fans = {"input": lambda n: (d_in, n), "hidden": lambda n: (n, n), "output": lambda n: (n, 1)}
+    for group, kind in zip(built[small][1].param_groups, ("input", "hidden", "output")):
+        large_group = built[large][1].param_groups[("input", "hidden", "output").index(kind)]
+        var_rule, lr_rule = MUP_RULES["mup"][kind]
+        expected = _factor(lr_rule, *fans[kind](large)) / _factor(lr_rule, *fans[kind](small))
+        assert large_group["lr"] / group["lr"] == pytest.approx(expected), kind
+    # the output's variance: Table 3's 1/fan_in^2, i.e. var * fan_in falls like 1/fan_in
+    var_rule = MUP_RULES["mup"]["output"][0]
+    ratio = _factor(var_rule, large, 1) / _factor(var_rule, small, 1)
+    v = {n: built[n][0][4].weight.detach().double().var().item() * n for n in (small, large)}
+    # sample variances of n draws: relative standard error sqrt(2 / n)
+    assert v[large] / v[small] == pytest.approx(ratio, rel=5 * math.sqrt(2 / small))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_mup_coordinate_check_is_flat_and_sp_is_not(seed):
+    _require("mup")
+    check = page_function("coordinate_check")
+    for name in ("with_mup", "by_hand"):
+        for sizes in zip(*check(page_function(name), seed=seed)):
+            assert max(sizes) < 2 * min(sizes), (name, sizes)
+    hidden, output = zip(*check(page_function("standard"), seed=seed))
+    assert output[-1] > 5 * output[0] and hidden[-1] > 2 * hidden[0]
+
+
+def test_set_base_shapes_rescales_the_readout_once():
+    """What the page says of set_base_shapes: the readout's weights are multiplied by
+    sqrt(width / base) in place, and a second rescaling raises."""
+    torch = _require("torch")
+    mup = _require("mup")
+    mlp = page_function("with_mup").__globals__["mlp"]   # three blocks define an mlp
+    torch.manual_seed(0)
+    model = mlp(256, mup.MuReadout)
+    before = [m.weight.detach().clone() for m in model[::2]]
+    with torch.device("meta"):
+        base, delta = mlp(64, mup.MuReadout), mlp(128, mup.MuReadout)
+    mup.set_base_shapes(model, base, delta=delta)
+    torch.testing.assert_close(model[4].weight.detach(), before[2] * 2.0)    # sqrt(256 / 64)
+    for m, w in zip(model[:4:2], before):                                     # the rest: untouched
+        assert torch.equal(m.weight.detach(), w)
+    with pytest.raises(RuntimeError, match="_rescale_parameters"):
+        model[4]._rescale_parameters()
+
+
+# ------------------------------------------------------------- residual schemes
+
+
+def _torch_resnet_from(params, scheme, depth, m, width):
+    """The page's ResNet holding weightinit's initial parameters (float64)."""
+    torch = _require("torch")
+    ResNet = page_function("first_steps").__globals__["ResNet"]
+    model = ResNet(scheme, depth=depth, m=m, width=width).double()
+    t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64))  # noqa: E731
+    with torch.no_grad():
+        for block, blk in zip(model.blocks, params["blocks"]):
+            for layer, w in zip(block.layers, blk["W"]):
+                layer.weight.copy_(t(w.T))
+            if scheme == "fixup":
+                block.bias_in.copy_(t(blk["bias_in"]))
+                block.bias_act.copy_(t(blk["bias_act"]))
+            if "scale" in blk:
+                block.scale.fill_(blk["scale"])
+            if scheme == "zero_gamma":
+                block.norm.weight.copy_(t(blk["gamma"]))
+                block.norm.bias.copy_(t(blk["beta"]))
+        model.head.weight.copy_(t(params["head"].T))
+    return model
+
+
+@pytest.mark.parametrize("m", [2, 3])
+@pytest.mark.parametrize("scheme", ["he", "fixup", "rezero", "skipinit", "zero_gamma"])
+def test_torch_residual_schemes_train_as_weightinit_does(scheme, m):
+    """weightinit's initial parameters in the page's PyTorch ResNet: the same stream at step 0
+    and the same losses over three SGD steps (every added scalar, bias and gamma trained)."""
+    torch = _require("torch")
+    from weightinit.architectures import _residual_scheme_params, _residual_sgd
+
+    depth, width, steps = 6, 16, 3
+    lr = 1e-5 if scheme == "he" else 0.01       # he overflows at 0.01
+    gen = np.random.default_rng(0)
+    x, target = gen.standard_normal((32, width)), gen.standard_normal((32, width))
+    params = _residual_scheme_params(scheme, depth, m, width, np.random.default_rng(1))
+    ours = _residual_sgd(params, x, target, steps, lr)
+    model = _torch_resnet_from(params, scheme, depth, m, width)
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    xt, tt = torch.from_numpy(x), torch.from_numpy(target)
+    streams, losses = [xt], []
+    for step in range(steps + 1):
+        loss = ((model(xt, streams if step == 0 else None) - tt) ** 2).sum() / (2 * len(x))
+        losses.append(loss.item())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    np.testing.assert_allclose([s.std(correction=0).item() for s in streams],
+                               [s.std() for s in ours.streams], rtol=1e-10)
+    np.testing.assert_allclose(losses, ours.loss, rtol=1e-8)
+    assert ours.loss[-1] < ours.loss[0]          # it trains, so the comparison has content
+
+
+def test_residual_recipe_gives_weightinit_step0_statistics():
+    """The page's first_steps, its own draws: the step-0 stream of weightinit.residual_schemes
+    (the identity for the zero-started schemes, growth like 2^(l/2) for he) and Fixup's
+    branch weights at He's std times L^(-1/2)."""
+    torch = _require("torch")
+    from weightinit.architectures import residual_schemes
+
+    first_steps = page_function("first_steps")
+    ResNet = first_steps.__globals__["ResNet"]
+    ours = residual_schemes(steps=0)
+    torch.manual_seed(5)
+    x, t = torch.randn(64, 64), torch.randn(64, 64)
+    for scheme, run in ours.items():
+        std, _ = first_steps(scheme, x, t, steps=0)
+        if scheme == "he":
+            # sample std of 64 x 64 entries per block; the growth compounds over 16 blocks:
+            # compare the log growth, within 15 %
+            ratio = math.log(std[-1] / std[0]) / math.log(run.stream_std[-1] / run.stream_std[0])
+            assert abs(ratio - 1) < 0.15, ratio
+        else:
+            assert std == [std[0]] * len(std) and np.all(run.stream_std == run.stream_std[0])
+    torch.manual_seed(0)
+    w = torch.cat([b.layers[0].weight.flatten() for b in ResNet("fixup").blocks])
+    target = math.sqrt(2 / 64) / math.sqrt(16)
+    assert abs(w.std().item() / target - 1) < 5 / math.sqrt(2 * w.numel())
+    assert all(not b.layers[1].weight.any() for b in ResNet("fixup").blocks)
+
+
 # -------------------------------------------------------------------------- LSUV
 
 
@@ -303,6 +481,115 @@ def test_torch_diagnose_pairs_each_layer_with_its_activation():
     verdicts = diagnose(model, torch.randn(64, 3, 8, 8))
     assert verdicts[:2] == ["saturated", "dead"] and len(verdicts) == 3
     assert not any(m._forward_hooks for m in model.modules())   # hooks removed
+
+
+def keras_copy(net):
+    """A Keras Sequential of Dense layers holding `net`'s weights (float32)."""
+    keras = _require("keras")
+    layers = [keras.Input((net.layers[0].W.shape[0],))]
+    for layer in net.layers:
+        act = None if layer.activation == "linear" else layer.activation
+        layers.append(keras.layers.Dense(layer.W.shape[1], act))
+    model = keras.Sequential(layers)
+    for dense, layer in zip(model.layers, net.layers):
+        dense.set_weights([layer.W.astype(np.float32), layer.b.astype(np.float32)])
+    return model
+
+
+def flax_copy(net):
+    """A Flax MLP holding `net`'s weights (float32), its params and its activations."""
+    jax = _require("jax")
+    nn = _require("flax.linen").linen
+    acts = {"relu": nn.relu, "tanh": nn.tanh, "gelu": nn.gelu, "linear": None}
+    sizes = [layer.W.shape[1] for layer in net.layers]
+    names = [layer.activation for layer in net.layers]
+
+    class Net(nn.Module):
+        @nn.compact
+        def __call__(self, x):
+            for size, name in zip(sizes, names):
+                x = nn.Dense(size)(x)
+                x = acts[name](x) if acts[name] else x
+            return x
+
+    params = {"params": {f"Dense_{i}": {"kernel": jax.numpy.asarray(layer.W, "float32"),
+                                        "bias": jax.numpy.asarray(layer.b, "float32")}
+                         for i, layer in enumerate(net.layers)}}
+    return Net(), params, [acts[name] for name in names]
+
+
+def _diagnose_case(case, seed):
+    from weightinit._checks import as_generator
+    from weightinit.practice import DIAGNOSE_CASES, DIAGNOSE_SIZES
+
+    activation, init, bias_init = DIAGNOSE_CASES[case]
+    gen = as_generator(seed)
+    net = MLP.build(DIAGNOSE_SIZES, activation, init=init, bias_init=bias_init, rng=gen)
+    x = gen.standard_normal((256, DIAGNOSE_SIZES[0]))
+    return net, x, wi.diagnose(net, x).verdicts
+
+
+CASES_DIAGNOSE = ["healthy", "zeros", "tanh_std1", "relu_negative_bias", "tanh_std001"]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("case", CASES_DIAGNOSE)
+def test_keras_diagnose_agrees_with_weightinit(case, seed):
+    torch = _require("torch")
+    diagnose_keras = page_function("diagnose_keras")
+    net, x, expected = _diagnose_case(case, seed)
+    model = keras_copy(net)
+    assert diagnose_keras(model, torch.from_numpy(x).float()) == expected
+    # the activations were put back: the model still computes net's outputs
+    out = model(torch.from_numpy(x).float()).detach().double().numpy()
+    np.testing.assert_allclose(out, net.predict(x), rtol=1e-3, atol=1e-3 * np.abs(out).max())
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("case", CASES_DIAGNOSE)
+def test_flax_diagnose_agrees_with_weightinit(case, seed):
+    jax = _require("jax")
+    diagnose_flax = page_function("diagnose_flax")
+    net, x, expected = _diagnose_case(case, seed)
+    model, params, acts = flax_copy(net)
+    assert diagnose_flax(model, params, jax.numpy.asarray(x, "float32"), acts) == expected
+
+
+def test_keras_and_flax_diagnose_read_conv_layers_and_their_activations():
+    """A Conv whose sigmoid is pinned to 0 and 1, a Dense whose ReLUs are all dead."""
+    torch = _require("torch")
+    keras = _require("keras")
+    jax = _require("jax")
+    nn = _require("flax.linen").linen
+    diagnose_keras, diagnose_flax = page_function("diagnose_keras"), page_function("diagnose_flax")
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([
+        keras.Input((8, 8, 3)),
+        keras.layers.Conv2D(8, 3, activation="sigmoid",
+                            kernel_initializer=keras.initializers.RandomNormal(stddev=100.0)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(16, "relu", bias_initializer=keras.initializers.Constant(-100.0)),
+        keras.layers.Dense(4)])
+    verdicts = diagnose_keras(model, torch.randn(64, 8, 8, 3))
+    assert verdicts[:2] == ["saturated", "dead"] and len(verdicts) == 3
+
+    class Net(nn.Module):
+        @nn.compact
+        def __call__(self, x):
+            x = nn.sigmoid(nn.Conv(8, (3, 3), name="z_conv",
+                                   kernel_init=nn.initializers.normal(100.0))(x))
+            x = x.reshape(len(x), -1)
+            x = nn.relu(nn.Dense(16, name="b_dense",
+                                 bias_init=nn.initializers.constant(-100.0))(x))
+            return nn.Dense(4, name="a_out")(x)
+
+    x = jax.random.normal(jax.random.key(1), (64, 8, 8, 3))
+    params = Net().init(jax.random.key(0), x)
+    # the names sort the other way round: the verdicts follow the call order
+    verdicts = diagnose_flax(Net(), params, x, [nn.sigmoid, nn.relu, None])
+    assert verdicts[:2] == ["saturated", "dead"] and len(verdicts) == 3
+    with pytest.raises(ValueError, match="acts"):
+        diagnose_flax(Net(), params, x, [nn.sigmoid, nn.relu])
 
 
 # ------------------------------------------------------- PyTorch's defaults in Flax

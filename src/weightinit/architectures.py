@@ -28,6 +28,8 @@ __all__ = [
     "branch_scale_training",
     "MUP_RULES",
     "UpdateSize",
+    "RESIDUAL_SCHEMES",
+    "ResidualSchemeRun",
     "ZeroInitRun",
     "chrono_bias",
     "coordinate_check",
@@ -38,6 +40,7 @@ __all__ = [
     "llm_ffn_width",
     "llm_init_stds",
     "llm_residual_stream",
+    "residual_schemes",
     "residual_stream_std",
     "swiglu_branch_std",
     "rnn_gradient_norm",
@@ -910,38 +913,229 @@ def zero_init_training(depth: int = 4, width: int = 32, steps: int = 3, lr: floa
     x0 = gen.standard_normal((n_samples, width))
     target = gen.standard_normal((n_samples, width))
     w1 = [normal((width, width), std=math.sqrt(2 / width), rng=gen) for _ in range(depth)]
-    w2 = [np.zeros((width, width)) for _ in range(depth)]
+    blocks = [{"W": [a, np.zeros((width, width))]} for a in w1]
     head = np.zeros((width, width)) if zero_head else normal((width, width), std=1 / math.sqrt(width), rng=gen)
-    gap = 0.0
-    loss, g_in, g_out, g_head = [], [], [], []
+    run = _residual_sgd({"blocks": blocks, "head": head}, x0, target, steps, lr)
+    gap = float(np.abs(run.streams[-1] - x0).max())
+    g_in = [[np.linalg.norm(b["W"][0]) for b in g["blocks"]] for g in run.grads]
+    g_out = [[np.linalg.norm(b["W"][1]) for b in g["blocks"]] for g in run.grads]
+    g_head = [np.linalg.norm(g["head"]) for g in run.grads]
+    return ZeroInitRun(gap, run.loss, np.asarray(g_in), np.asarray(g_out), np.asarray(g_head))
+
+
+@dataclass
+class _ResidualRun:
+    loss: np.ndarray  # (steps + 1,)
+    streams: list  # the residual stream x_0 ... x_L at step 0
+    grads: list  # per step, the gradients, shaped like the parameters
+
+
+def _block_forward(blk, x, eps=1e-5):
+    """One residual block ``x + branch(x)``; returns its output and what backward needs.
+
+    The branch is ``len(W)`` layers with ReLUs between. Optional keys: ``bias_in`` (a scalar
+    bias before each layer) and ``bias_act`` (before each ReLU), Fixup's; ``scale`` (a scalar
+    multiplier on the branch: Fixup's, ReZero's and SkipInit's); ``gamma`` and ``beta`` (a
+    batch normalization of the branch's output, zero-gamma's)."""
+    h, cache = x, {"p": [], "q": []}
+    m = len(blk["W"])
+    for k, w in enumerate(blk["W"]):
+        p = h + blk["bias_in"][k] if "bias_in" in blk else h
+        z = p @ w
+        cache["p"].append(p)
+        if k < m - 1:
+            q = z + blk["bias_act"][k] if "bias_act" in blk else z
+            cache["q"].append(q)
+            h = np.maximum(q, 0.0)
+    u = z
+    cache["u"] = u
+    if "gamma" in blk:
+        inv = 1.0 / np.sqrt(u.var(axis=0) + eps)
+        cache["uh"], cache["inv"] = (u - u.mean(axis=0)) * inv, inv
+        branch = blk["gamma"] * cache["uh"] + blk["beta"]
+    elif "scale" in blk:
+        branch = blk["scale"] * u
+    else:
+        branch = u
+    return x + branch, cache
+
+
+def _block_backward(blk, cache, g):
+    """Gradients of one block's parameters and of its input, from ``g``, that of its output."""
+    grads = {}
+    if "gamma" in blk:
+        grads["gamma"], grads["beta"] = (g * cache["uh"]).sum(axis=0), g.sum(axis=0)
+        d = g * blk["gamma"]
+        du = cache["inv"] * (d - d.mean(axis=0) - cache["uh"] * (d * cache["uh"]).mean(axis=0))
+    elif "scale" in blk:
+        grads["scale"] = float((g * cache["u"]).sum())
+        du = blk["scale"] * g
+    else:
+        du = g
+    m = len(blk["W"])
+    grads["W"] = [None] * m
+    bias_in, bias_act = np.zeros(m), np.zeros(max(m - 1, 0))
+    dz, dx = du, g
+    for k in reversed(range(m)):
+        grads["W"][k] = cache["p"][k].T @ dz
+        dp = dz @ blk["W"][k].T
+        bias_in[k] = dp.sum()
+        if k == 0:
+            dx = dx + dp
+        else:
+            dz = dp * (cache["q"][k - 1] > 0)
+            bias_act[k - 1] = dz.sum()
+    if "bias_in" in blk:
+        grads["bias_in"], grads["bias_act"] = bias_in, bias_act
+    return grads, dx
+
+
+def _residual_sgd(params, x0, target, steps, lr) -> _ResidualRun:
+    """SGD on ``sum((y - target)^2) / (2 n)`` for ``y = (x_L + head_bias) @ head``, every
+    parameter of ``params`` trained (its blocks as in `_block_forward`; ``head_bias``, a
+    scalar, is optional)."""
+    n = len(x0)
+    loss, grads, streams = [], [], None
     for step in range(steps + 1):
-        xs, hs = [x0], []
-        for a, b in zip(w1, w2):
-            h = np.maximum(xs[-1] @ a, 0.0)
-            hs.append(h)
-            xs.append(xs[-1] + h @ b)
+        xs, caches = [x0], []
+        for blk in params["blocks"]:
+            x, cache = _block_forward(blk, xs[-1])
+            xs.append(x)
+            caches.append(cache)
         if step == 0:
-            gap = float(np.abs(xs[-1] - x0).max())
-        err = xs[-1] @ head - target
-        loss.append(float(np.sum(err**2) / (2 * n_samples)))
-        grad_head = xs[-1].T @ err / n_samples
-        g = err @ head.T / n_samples
-        grads = []
-        for a, b, x, h in zip(reversed(w1), reversed(w2), reversed(xs[:-1]), reversed(hs)):
-            gb = h.T @ g
-            gh = (g @ b.T) * (h > 0)
-            grads.append((x.T @ gh, gb))
-            g = g + gh @ a.T
-        grads.reverse()
-        g_in.append([np.linalg.norm(ga) for ga, _ in grads])
-        g_out.append([np.linalg.norm(gb) for _, gb in grads])
-        g_head.append(np.linalg.norm(grad_head))
-        if step == steps:
-            break
-        w1 = [a - lr * ga for a, (ga, _) in zip(w1, grads)]
-        w2 = [b - lr * gb for b, (_, gb) in zip(w2, grads)]
-        head = head - lr * grad_head
-    return ZeroInitRun(gap, np.asarray(loss), np.asarray(g_in), np.asarray(g_out), np.asarray(g_head))
+            streams = xs
+        top = xs[-1] + params.get("head_bias", 0.0)
+        err = top @ params["head"] - target
+        loss.append(float(np.sum(err**2) / (2 * n)))
+        g = err @ params["head"].T / n
+        grad = {"head": top.T @ err / n, "blocks": [None] * len(params["blocks"])}
+        if "head_bias" in params:
+            grad["head_bias"] = float(g.sum())
+        for i in reversed(range(len(params["blocks"]))):
+            grad["blocks"][i], g = _block_backward(params["blocks"][i], caches[i], g)
+        grads.append(grad)
+        if step < steps:
+            params = _sgd_step(params, grad, lr)
+    return _ResidualRun(np.asarray(loss), streams, grads)
+
+
+def _sgd_step(params, grads, lr):
+    """``params - lr * grads``, leaf by leaf, in new arrays."""
+    if isinstance(params, dict):
+        return {k: _sgd_step(v, grads[k], lr) for k, v in params.items()}
+    if isinstance(params, list):
+        return [_sgd_step(p, g, lr) for p, g in zip(params, grads)]
+    return params - lr * grads
+
+
+RESIDUAL_SCHEMES = ("he", "fixup", "rezero", "skipinit", "zero_gamma")
+"""The residual schemes `residual_schemes` compares: ``he`` (He and LeCun branches, nothing
+scaled), Fixup (Zhang et al. 2019), ReZero (Bachlechner et al. 2021), SkipInit (De and Smith
+2020) and zero-gamma (Goyal et al. 2017)."""
+
+
+@dataclass
+class ResidualSchemeRun:
+    """One scheme's run in `residual_schemes`.
+
+    Attributes
+    ----------
+    stream_std : numpy.ndarray
+        Shape ``(depth + 1,)``: the std of the residual stream ``x_0 ... x_L`` at step 0.
+    loss : numpy.ndarray
+        Shape ``(steps + 1,)``: the loss before each SGD step and after the last.
+    """
+
+    stream_std: np.ndarray
+    loss: np.ndarray
+
+
+def _residual_scheme_params(scheme, depth, m, width, gen):
+    """Initial parameters of `residual_schemes`' network under ``scheme``."""
+    blocks = []
+    for _ in range(depth):
+        ws = [normal((width, width), std=math.sqrt(2 / width), rng=gen) for _ in range(m - 1)]
+        ws.append(normal((width, width), std=1 / math.sqrt(width), rng=gen))
+        blk = {"W": ws}
+        if scheme == "fixup":
+            scale = depth ** (-1 / (2 * m - 2))
+            blk = {"W": [w * scale for w in ws[:-1]] + [np.zeros_like(ws[-1])],
+                   "bias_in": np.zeros(m), "bias_act": np.zeros(m - 1), "scale": 1.0}
+        elif scheme in ("rezero", "skipinit"):
+            blk["scale"] = 0.0
+        elif scheme == "zero_gamma":
+            blk["gamma"], blk["beta"] = np.zeros(width), np.zeros(width)
+        blocks.append(blk)
+    head = normal((width, width), std=1 / math.sqrt(width), rng=gen)
+    if scheme == "fixup":
+        return {"blocks": blocks, "head": np.zeros_like(head), "head_bias": 0.0}
+    return {"blocks": blocks, "head": head}
+
+
+def residual_schemes(schemes=RESIDUAL_SCHEMES, depth: int = 16, m: int = 2, width: int = 64,
+                     steps: int = 5, lr: float = 0.01, n_samples: int = 64,
+                     rng=0) -> dict[str, ResidualSchemeRun]:
+    """The residual schemes side by side on one network: the stream's std through depth at
+    step 0, and the loss over the first SGD steps.
+
+    The network is ``depth`` blocks ``x + branch(x)`` of ``width`` units, each branch ``m``
+    dense layers with ReLUs between, then an output layer ``y = x_L V``, trained on
+    ``sum((y - t)^2) / (2 n)`` against random targets ``t`` from standard normal inputs (the
+    same data and draws for every scheme). Every branch layer but the last is He normal, the
+    last LeCun normal, ``V`` LeCun normal; then:
+
+    - ``he``: nothing more; the stream's variance doubles at every block.
+    - ``fixup``: the last layer of every branch and ``V`` at zero, the other branch layers
+      multiplied by ``depth ** (-1 / (2 m - 2))``, a scalar bias (at 0) before every layer and
+      every ReLU and before ``V``, and a scalar multiplier (at 1) on every branch.
+    - ``rezero`` and ``skipinit``: a scalar multiplier on every branch, at 0. Without
+      normalization in the branch they are the same network.
+    - ``zero_gamma``: a batch normalization (batch statistics) at the end of every branch,
+      its scale ``gamma`` at 0 and shift at 0.
+
+    Every parameter the scheme adds is trained with the weights, by plain SGD. A run that
+    overflows (``he``, deep enough) has inf or nan losses from there on.
+
+    Parameters
+    ----------
+    schemes : sequence of str
+        Names from `RESIDUAL_SCHEMES`.
+    depth, m, width, steps, n_samples : int
+        ``m >= 2`` (Fixup's exponent needs it).
+    lr : float
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    dict
+        Scheme name to `ResidualSchemeRun`.
+
+    Examples
+    --------
+    >>> runs = residual_schemes(("he", "fixup"), depth=8, width=32, steps=1)
+    >>> bool(runs["he"].stream_std[-1] > 8 * runs["he"].stream_std[0])
+    True
+    >>> bool(runs["fixup"].stream_std[-1] == runs["fixup"].stream_std[0])
+    True
+    """
+    schemes = [check_choice("schemes", s, RESIDUAL_SCHEMES) for s in schemes]
+    depth = check_count("depth", depth, low=1)
+    m = check_count("m", m, low=2)
+    width = check_count("width", width, low=1)
+    steps = check_count("steps", steps)
+    n_samples = check_count("n_samples", n_samples, low=2)
+    gen = np.random.default_rng(rng)
+    x0 = gen.standard_normal((n_samples, width))
+    target = gen.standard_normal((n_samples, width))
+    seed = gen.integers(2**32)
+    runs = {}
+    for scheme in schemes:
+        params = _residual_scheme_params(scheme, depth, m, width, np.random.default_rng(seed))
+        # an unscaled stack overflows within a step or two: its inf and nan losses are the result
+        with np.errstate(over="ignore", invalid="ignore"):
+            run = _residual_sgd(params, x0, target, steps, lr)
+        runs[scheme] = ResidualSchemeRun(np.asarray([x.std() for x in run.streams]), run.loss)
+    return runs
 
 
 # ------------------------------------------------------- vision: ViT, ResNet, ConvNeXt

@@ -43,6 +43,7 @@ __all__ = [
     "loss_not_moving",
     "mha_fused_fans",
     "mixed_precision_underflow",
+    "mup_coordinate_sizes",
     "mup_initial_output",
     "mup_rules",
     "nonfinite_layer",
@@ -52,6 +53,7 @@ __all__ = [
     "recommendations_structures",
     "reinit_after_loading_table",
     "reproducibility_table",
+    "residual_scheme_runs",
     "schemes",
     "symmetry_weights",
     "transformer_std_scale",
@@ -528,6 +530,25 @@ def branch_scale_steps() -> str:
         for t in range(len(r.loss)):
             lines.append(_row([label if t == 0 else "", str(t), f"{r.loss[t]:.4g}", f"{r.gamma[t, 0]:.3g}",
                                f"{r.grad_gamma[t, 0]:.3g}", f"{r.grad_w1[t, 0]:.3g}"]))
+
+
+def residual_scheme_runs() -> str:
+    """The residual schemes side by side: the stream's std through depth at step 0, and the
+    loss over the first SGD steps (``architectures.residual_schemes``)."""
+    from weightinit.architectures import residual_schemes
+
+    names = {"he": "none (He, LeCun)", "fixup": "Fixup", "rezero": "ReZero", "skipinit": "SkipInit",
+             "zero_gamma": "zero-gamma"}
+    runs = residual_schemes()
+    depth, steps = len(runs["he"].stream_std) - 1, len(runs["he"].loss) - 1
+    blocks = (0, depth // 4, depth // 2, depth)
+    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    lines = [_row(["scheme"] + [f"std of x{str(b).translate(sub)}" for b in blocks]
+                  + [f"loss, step {s}" for s in range(steps + 1)]),
+             _row(["---"] * (1 + len(blocks) + steps + 1))]
+    for scheme, run in runs.items():
+        lines.append(_row([names[scheme]] + [f"{run.stream_std[b]:.3g}" for b in blocks]
+                          + [f"{v:.4g}" for v in run.loss]))
     return "\n".join(lines) + "\n"
 
 
@@ -543,6 +564,20 @@ def mup_rules() -> str:
     for kind in ("input", "hidden", "output"):
         sp, mup = MUP_RULES["sp"][kind], MUP_RULES["mup"][kind]
         lines.append(_row([kind, variance[sp[0]], rate[sp[1]], variance[mup[0]], rate[mup[1]]]))
+    return "\n".join(lines) + "\n"
+
+
+def mup_coordinate_sizes() -> str:
+    """How far the last hidden activations and the output move in three SGD steps, against
+    width, SP and muP (``architectures.coordinate_check``)."""
+    from weightinit.architectures import coordinate_check
+
+    widths = (64, 256, 1024)
+    sp, mup = (coordinate_check(p, widths=widths, steps=3) for p in ("sp", "mup"))
+    lines = [_row(["width n", "SP: hidden", "muP: hidden", "SP: output", "muP: output"]), _row(["---"] * 5)]
+    for i, n in enumerate(widths):
+        lines.append(_row([str(n)] + [f"{v:.2g}" for v in (sp.hidden[i, -1], mup.hidden[i, -1],
+                                                           sp.output[i, -1], mup.output[i, -1])]))
     return "\n".join(lines) + "\n"
 
 
