@@ -530,6 +530,7 @@ def branch_scale_steps() -> str:
         for t in range(len(r.loss)):
             lines.append(_row([label if t == 0 else "", str(t), f"{r.loss[t]:.4g}", f"{r.gamma[t, 0]:.3g}",
                                f"{r.grad_gamma[t, 0]:.3g}", f"{r.grad_w1[t, 0]:.3g}"]))
+    return "\n".join(lines) + "\n"
 
 
 def residual_scheme_runs() -> str:
