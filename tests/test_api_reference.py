@@ -150,7 +150,7 @@ def test_every_default_shown_equals_the_signature(built_site):
 
 
 def test_api_index_lists_every_module_page_with_its_docstring(built_site):
-    """The index's table names each module page, summed up by its docstring's first line."""
+    """The index's table names each module page, summed up by its docstring's first paragraph."""
     site, _ = built_site
     index = (site / "reference" / "api" / "index.html").read_text()
     rows = re.findall(r'<td><a href="(\w+)/"><code>weightinit\.(\w+)</code></a></td>\s*<td>(.*?)</td>', index, re.S)
@@ -158,5 +158,5 @@ def test_api_index_lists_every_module_page_with_its_docstring(built_site):
     assert {href for href, _, _ in rows} == pages and len(rows) == len(pages), (rows, pages)
     for href, module, summary in rows:
         assert href == module, f"{module} links to {href}"
-        doc = importlib.import_module(f"weightinit.{module}").__doc__.strip().splitlines()[0]
+        doc = " ".join(importlib.import_module(f"weightinit.{module}").__doc__.strip().split("\n\n")[0].split())
         assert _text(summary) == doc, f"weightinit.{module}: the index says {_text(summary)!r}, its docstring {doc!r}"
