@@ -77,7 +77,8 @@ def small_site(tmp_path):
     root = tmp_path / "project"
     (root / "docs").mkdir(parents=True)
     (root / "hooks").mkdir()
-    shutil.copy2(ROOT / "docs/hooks/pagecache.py", root / "hooks/pagecache.py")
+    for name in ("core.py", "pagecache.py"):
+        shutil.copy2(ROOT / "docs/hooks" / name, root / "hooks" / name)
     (root / "mkdocs.yml").write_text(MKDOCS_YML)
     (root / "docs/index.md").write_text("# Home\n\nSee [the other page](other.md#details).\n")
     (root / "docs/other.md").write_text(textwrap.dedent("""\
