@@ -145,6 +145,11 @@ def _closure_digest(names: frozenset[str]) -> bytes:
     return h.digest()
 
 
+# A page's directive: ``[[figure: name]]``, ``[[table: name]]``, ``[[formula: he_normal]]``...
+# ``tasks.py`` plans the tables and values the pages quote; ``directives.py`` replaces them.
+DIRECTIVE = re.compile(r"\[\[(?P<kind>[a-z]+):\s*(?P<arg>[\w.-]+)\s*\]\]")
+
+
 # ------------------------------------------------------------------------ keys
 
 
@@ -325,10 +330,8 @@ def stop() -> None:
 
 # ------------------------------------------------------------------------- the log
 
-# A page's directive: ``[[figure: name]]``, ``[[table: name]]``, ``[[formula: he_normal]]``...
-DIRECTIVE = re.compile(r"\[\[(?P<kind>[a-z]+):\s*(?P<arg>[\w.-]+)\s*\]\]")
-
 POOL_LINE = "pool: %d worker processes"
+PAGES_LINE = "pages: %d of %d converted from the cache, %d of %d indexed from it"
 ITEM_KINDS = ("figure", "table", "value", "notebook", "explorer")
 
 
@@ -340,11 +343,14 @@ def log_item(kind: str, name: str, seconds: float, cached: bool = False) -> None
 _ITEM = re.compile(r"\b(?P<kind>%s) (?P<name>\S+)\s+(?P<seconds>\d+\.\d+) s(?P<cached> \(cached\))?$"
                    % "|".join(ITEM_KINDS), re.M)
 _POOL = re.compile(POOL_LINE.replace("%d", r"(\d+)"))
+_PAGES = re.compile(PAGES_LINE.replace("%d", r"(\d+)"))
 
 
 def read_log(text: str) -> dict:
     """What a build log says: ``computed`` and ``cached`` items, each ``(kind, name,
-    seconds)``, and ``pools``, the number of worker pools started."""
+    seconds)``; ``pools``, the number of worker pools started; ``pages``, the page
+    cache's ``(converted from it, pages, indexed from it, indexed)`` or None."""
     items = [(m["kind"], m["name"], float(m["seconds"]), bool(m["cached"])) for m in _ITEM.finditer(text)]
+    pages = _PAGES.search(text)
     return {"computed": [i[:3] for i in items if not i[3]], "cached": [i[:3] for i in items if i[3]],
-            "pools": len(_POOL.findall(text))}
+            "pools": len(_POOL.findall(text)), "pages": tuple(map(int, pages.groups())) if pages else None}

@@ -66,7 +66,7 @@ def on_env(env, config, files):
         except core.TaskError as exc:
             raise PluginError(f"the explorer's data failed:\n{exc}") from None
         core.store(path, json.dumps({name: text.decode() for name, text in data.items()}).encode())
-        core.log_item("explorer", "data", core.since_start())
+    core.log_item("explorer", "data", 0.0 if cached else core.since_start(), cached=cached)
     data = json.loads(path.read_text())
     for name, text in data.items():
         files.append(File.generated(config, f"{DATA}/{name}", content=text.encode()))

@@ -96,7 +96,7 @@ def on_env(env, config, files):
 
 def on_post_build(config):
     if _BUILD.get("pages"):
-        log.info("pages: %d of %d converted from the cache, %d of %d indexed from it", _BUILD["hits"],
+        log.info(core.PAGES_LINE, _BUILD["hits"],
                  _BUILD["pages"], _BUILD["search_hits"], _BUILD["search"])
 
 
