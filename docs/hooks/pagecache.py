@@ -65,7 +65,7 @@ def _library_digest() -> str:
 @event_priority(-100)  # after the other hooks have added their files
 def on_files(files, config):
     h = hashlib.sha256(Path(config.config_file_path).read_bytes())
-    # A hook's slugify (reader.py) makes the headings' anchors.
+    # A hook's slugify (formulas.py) makes the headings' anchors.
     slugify = config.mdx_configs.get("toc", {}).get("slugify")
     if callable(slugify):
         h.update(inspect.getsource(slugify).encode())

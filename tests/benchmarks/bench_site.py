@@ -110,7 +110,9 @@ def copy_project(tmp: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
     for part in ("src", "docs"):
         shutil.copytree(ROOT / part, root / part, ignore=ignore)
-    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    # mkdocs.yml watches frameworks.txt, and [[version: NAME]] reads it.
+    for name in ("mkdocs.yml", "frameworks.txt"):
+        shutil.copy2(ROOT / name, root / name)
     # The build converts math with Temml from node_modules (`make venv` installs it).
     (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     return root
