@@ -8,8 +8,9 @@
   and the pages build while it runs.
 - ``on_page_markdown`` fills the explorer page's placeholders (``<!-- explorer:NAME -->``)
   with the form controls and the numbers the page quotes, taken from the same module.
-- ``on_post_page`` links the page's stylesheet and script into that page only, so the
-  other pages do not load them.
+- The page's stylesheet and script are linked into that page only, so the other pages
+  do not load them: ``on_page_markdown`` marks the page (``wi_explorer`` in its meta)
+  and the page template (``docs/overrides/main.html``) links them.
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ def _placeholders() -> dict:
 def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri != PAGE:
         return markdown
+    page.meta["wi_explorer"] = True
     values = _placeholders()
 
     def fill(name):
@@ -133,17 +135,3 @@ def on_page_markdown(markdown, page, config, files):
         return values[name]
 
     return re.sub(r"<!-- explorer:([\w-]+) -->", lambda m: fill(m[1]), markdown)
-
-
-# The page's own stylesheet and script, relative to explorer/index.html.
-ASSETS_HEAD = '<link rel="stylesheet" href="explorer.css">'
-ASSETS_BODY = '<script src="../javascripts/explorer.js" defer></script>'
-
-
-def on_post_page(output, page, config):
-    if page.file.src_uri != PAGE:
-        return output
-    if "</head>" not in output or "</body>" not in output:
-        raise PluginError(f"{PAGE}: no </head> or </body> to link explorer.css and explorer.js into")
-    output = output.replace("</head>", ASSETS_HEAD + "</head>", 1)
-    return output.replace("</body>", ASSETS_BODY + "</body>", 1)
