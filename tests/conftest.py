@@ -14,15 +14,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+HOOKS = ROOT / "docs" / "hooks"
+# The hooks import the build's core (docs/hooks/core.py) as MkDocs lets them: from their folder.
+if str(HOOKS) not in sys.path:
+    sys.path.append(str(HOOKS))
+
+
+def load_hook(name: str):
+    """The hook docs/hooks/NAME.py as a module, loaded as MkDocs loads it."""
+    spec = importlib.util.spec_from_file_location(f"weightinit_hook_{name}", HOOKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")
 def hooks():
-    """The site's build hooks (docs/hooks/build.py) as a module."""
-    spec = importlib.util.spec_from_file_location("weightinit_site_hooks", ROOT / "docs/hooks/build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The directives hook (docs/hooks/directives.py): the pins, the figure registry."""
+    return load_hook("directives")
 
 
 @pytest.fixture(scope="session")

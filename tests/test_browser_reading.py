@@ -3,7 +3,7 @@
 Every table, code block and display equation either fits its box or shows that it
 scrolls (an edge with more to show fades out, docs/javascripts/scrollbox.js); a display
 equation is a tab stop only when it scrolls; code lines of 88 characters fit the desktop
-column; figure text on a phone is at least ``reader.TEXT_PX`` (its docstring gives the
+column; figure text on a phone is at least ``first_view.TEXT_PX`` (its docstring gives the
 reason for 8 px); a tap on a figure opens it full screen.
 """
 
@@ -24,7 +24,7 @@ CODE_COLUMNS = 88  # tests/test_code_width.py holds runnable code to it
 
 
 def _reader():
-    spec = importlib.util.spec_from_file_location("weightinit_site_reader", ROOT / "docs/hooks/reader.py")
+    spec = importlib.util.spec_from_file_location("weightinit_site_first_view", ROOT / "docs/hooks/first_view.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

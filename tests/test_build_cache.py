@@ -6,7 +6,6 @@ two-page site, and builds it several times in one Python process, as `mkdocs ser
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DRIVER = textwrap.dedent(
     r'''
     """Build the copy in this one process after each edit; print what each build did."""
-    import io, json, logging, re, sys
+    import io, json, logging, sys
     from pathlib import Path
 
     from mkdocs.commands.build import build
@@ -31,10 +30,10 @@ DRIVER = textwrap.dedent(
     from mkdocs.exceptions import Abort
 
     root = Path.cwd()
+    sys.path.append(str(root / "docs" / "hooks"))
+    import core
+
     stream = io.StringIO()
-    logging.getLogger("mkdocs").addHandler(logging.StreamHandler(stream))
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
-    config = load_config(str(root / "mkdocs.yml"))
     report = []
 
 
@@ -45,46 +44,52 @@ DRIVER = textwrap.dedent(
         p.write_text(text.replace(old, new, 1))
 
 
-    def run(label, fresh_config=False):
+    def run(label, config):
         stream.seek(0)
         stream.truncate()
         error = None
         try:
-            build(load_config(str(root / "mkdocs.yml")) if fresh_config else config)
+            build(config)
         except Abort:
             # build() logs the PluginError's message, then raises Abort.
             error = stream.getvalue()
-        log = stream.getvalue()
+        log = core.read_log(stream.getvalue())
         svgs = {p.stem: p.read_text() for p in (root / "site" / "figures").glob("*.svg")}
         report.append({
             "label": label,
-            "rendered": sorted(re.findall(r"figure (\w+)\s+\d+\.\d+ s$", log, re.M)),
-            "cached": sorted(re.findall(r"figure (\w+)\s+\d+\.\d+ s \(cached\)", log)),
-            "computed": sorted(re.findall(r"^(?:table|value) \w+(?=\s+\d+\.\d+ s$)", log, re.M)),
+            "rendered": sorted(name for kind, name, _ in log["computed"] if kind == "figure"),
+            "cached": sorted(name for kind, name, _ in log["cached"] if kind == "figure"),
+            "computed": sorted(f"{kind} {name}" for kind, name, _ in log["computed"] if kind in ("table", "value")),
+            "pools": log["pools"],
             "other": (root / "site" / "other" / "index.html").read_text() if error is None else None,
             "svgs": svgs,
             "error": error,
         })
 
 
-    run("cold")
-    edit("docs/other.md", "No figure here.", "Still no figure here.")
-    run("page without a figure")
-    edit("src/weightinit_site/figures/basics.py", 'ax.set_title(activation)', 'ax.set_title(f"{activation}:")')
-    run("one figure's function")
-    edit("src/weightinit_site/values.py", '"""', '"""Edited. ', )
-    run("a module no figure imports")
-    edit("src/weightinit_site/figures/_style.py", '"#3f51b5"', '"#12ab34"')
-    edit("src/weightinit/experiments.py", "round(1024 * 2 ** (-k / 2))", "round(512 * 2 ** (-k / 2))")
-    run("palette and a library constant")
-    edit("src/weightinit_site/values.py", '    tau = _sums()["tau"]', '    raise RuntimeError("boom in the value")')
-    run("a failing value")
-    edit("src/weightinit_site/values.py", '    raise RuntimeError("boom in the value")', '    tau = _sums()["tau"]')
-    edit("src/weightinit_site/figures/_style.py", '"""The palette', '"""Edited: the palette')
-    edit("src/weightinit_site/figures/basics.py", '    fig, (ax,) = figure()\n    fans',
-         '    raise RuntimeError("boom in the figure")\n    fig, (ax,) = figure()\n    fans')
-    run("a failing figure", fresh_config=True)
-    json.dump(report, sys.stdout)
+    # Spawned worker processes import this file as a module: the builds run only here.
+    if __name__ == "__main__":
+        logging.getLogger("mkdocs").addHandler(logging.StreamHandler(stream))
+        logging.getLogger("mkdocs").setLevel(logging.INFO)
+        config = load_config(str(root / "mkdocs.yml"))
+        run("cold", config)
+        edit("docs/other.md", "No figure here.", "Still no figure here.")
+        run("page without a figure", config)
+        edit("src/weightinit_site/figures/basics.py", 'ax.set_title(activation)', 'ax.set_title(f"{activation}:")')
+        run("one figure's function", config)
+        edit("src/weightinit_site/values.py", '"""', '"""Edited. ', )
+        run("a module no figure imports", config)
+        edit("src/weightinit_site/figures/_style.py", '"#3f51b5"', '"#12ab34"')
+        edit("src/weightinit/experiments.py", "round(1024 * 2 ** (-k / 2))", "round(512 * 2 ** (-k / 2))")
+        run("palette and a library constant", config)
+        edit("src/weightinit_site/values.py", '    tau = _sums()["tau"]', '    raise RuntimeError("boom in the value")')
+        run("a failing value", config)
+        edit("src/weightinit_site/values.py", '    raise RuntimeError("boom in the value")', '    tau = _sums()["tau"]')
+        edit("src/weightinit_site/figures/_style.py", '"""The palette', '"""Edited: the palette')
+        edit("src/weightinit_site/figures/basics.py", '    fig, (ax,) = figure()\n    fans',
+             '    raise RuntimeError("boom in the figure")\n    fig, (ax,) = figure()\n    fans')
+        run("a failing figure", load_config(str(root / "mkdocs.yml")))
+        json.dump(report, sys.stdout)
     '''
 )
 
@@ -93,7 +98,8 @@ site_name: copy
 exclude_docs: |
   hooks/
 hooks:
-  - docs/hooks/build.py
+  - docs/hooks/tasks.py
+  - docs/hooks/directives.py
 """
 
 
@@ -211,27 +217,44 @@ def test_worker_tracebacks_name_the_figure(builds):
     assert "Traceback" in error and "RuntimeError: boom in the figure" in error and "basics.py" in error
 
 
-def test_notebook_keys_follow_the_library_modules_they_import(tmp_path):
-    root = _copy_project(tmp_path)
-    spec = importlib.util.spec_from_file_location("copy_hooks", root / "docs" / "hooks" / "build.py")
-    hooks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hooks)
-    uses_experiments = root / "a.py"
-    uses_experiments.write_text("# %%\nfrom weightinit.experiments import activation_stats\n")
-    uses_values = root / "b.py"
-    # The datasets import no initializer.
-    uses_values.write_text("# %%\nimport weightinit.datasets as v\n")
-    assert hooks.notebook_imports(uses_experiments) == ["weightinit.experiments"]
-    assert "weightinit.initializers" in hooks.library_closure(["weightinit.experiments"])
-    keys = {p: hooks.notebook_key(p) for p in (uses_experiments, uses_values)}
-    initializers = root / "src" / "weightinit" / "initializers.py"
+KEYS = textwrap.dedent(
+    r'''
+    import json, sys
+    from pathlib import Path
+
+    sys.path[:0] = ["src", "docs/hooks"]
+    import core, entries
+
+    a, b = Path("a.py"), Path("b.py")
+    out = {"imports": entries.notebook_imports(a), "closure": core.library_closure(["weightinit.experiments"]),
+           "keys": [entries.notebook_key(a), entries.notebook_key(b)]}
+    initializers = Path("src/weightinit/initializers.py")
     initializers.write_text(initializers.read_text() + "\n# edited\n")
-    hooks.clear_caches()  # as each build does
-    assert hooks.notebook_key(uses_experiments) != keys[uses_experiments]
-    assert hooks.notebook_key(uses_values) == keys[uses_values]
+    core.fresh_library()  # as each build does
+    out["edited"] = [entries.notebook_key(a), entries.notebook_key(b)]
+    json.dump(out, sys.stdout)
+    '''
+)
+
+
+def test_notebook_keys_follow_the_library_modules_they_import(tmp_path):
+    import json
+
+    root = _copy_project(tmp_path)
+    (root / "a.py").write_text("# %%\nfrom weightinit.experiments import activation_stats\n")
+    # The datasets import no initializer.
+    (root / "b.py").write_text("# %%\nimport weightinit.datasets as v\n")
+    run = subprocess.run([sys.executable, "-c", KEYS], cwd=root, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["imports"] == ["weightinit.experiments"]
+    assert "weightinit.initializers" in out["closure"]
+    assert out["edited"][0] != out["keys"][0]
+    assert out["edited"][1] == out["keys"][1]
 
 
 NOTEBOOKS_YML = MKDOCS_YML + """\
+  - docs/hooks/notebooks.py
 plugins:
   - mkdocs-jupyter:
       include: ["notebooks/*.py"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 from functools import partial
@@ -275,15 +274,10 @@ def test_tanh_500_by_10_reproduces_the_seed_notebook(scheme, std):
 # ------------------------------------------------------------------- the build hook
 
 
-def _hook():
-    spec = importlib.util.spec_from_file_location("weightinit_explorer_hook", ROOT / "docs/hooks/explorer.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_cache_key_covers_every_module_the_explorer_imports():
-    names = {p.stem for p in _hook().modules_used()}
+    import core
+
+    names = {core.module_path(name).stem for name in core.library_closure(["weightinit_site.explorer"])}
     assert {"explorer", "experiments", "nn", "initializers", "schemes", "datasets"} <= names
     assert "figures" not in names
 

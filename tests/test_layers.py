@@ -138,9 +138,11 @@ def test_the_check_sees_a_lazy_upward_import():
     ]
 
 
-def test_build_cache_keys_follow_the_site_package_into_the_library(hooks):
+def test_build_cache_keys_follow_the_site_package_into_the_library():
     """The hooks key each cached table, value and figure on the source of every module it
-    runs, across both packages (docs/hooks/build.py's `library_closure`)."""
+    runs, across both packages (docs/hooks/core.py's `library_closure`)."""
+    import core as hooks
+
     values = hooks.library_closure(["weightinit_site.values"])
     assert {"weightinit_site.values", "weightinit.experiments", "weightinit.meanfield", "weightinit._sampling",
             "weightinit.diagnose", "weightinit.practice", "weightinit.initializers"} <= set(values)
@@ -148,17 +150,14 @@ def test_build_cache_keys_follow_the_site_package_into_the_library(hooks):
     assert {"weightinit.practice", "weightinit.bibliography", "weightinit.schemes"} <= set(tables)
     # Each module found is a real file, and every import the closure follows was seen by the floors.
     assert all(hooks.module_path(name) == MODULES[name] for name in values + tables)
-    figure = hooks.library_closure(hooks._module_imports("weightinit_site.figures.basics"))
+    figure = hooks.library_closure(hooks.module_imports("weightinit_site.figures.basics"))
     assert "weightinit_site.figures._style" in figure and "weightinit.experiments" in figure
 
 
 def test_explorer_cache_key_follows_the_site_package_into_the_library():
-    import importlib.util
+    import core
 
-    spec = importlib.util.spec_from_file_location("weightinit_explorer_hook", ROOT / "docs/hooks/explorer.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    used = set(module.modules_used())
+    used = {core.module_path(name) for name in core.library_closure(["weightinit_site.explorer"])}
     assert MODULES["weightinit_site.explorer"] in used
     assert {MODULES[n] for n in ("weightinit.experiments", "weightinit.nn", "weightinit._checks")} <= used
     assert MODULES["weightinit_site.figures"] not in used

@@ -1,4 +1,4 @@
-"""TeX to MathML at build time (docs/hooks/reader.py): one Node.js process per build."""
+"""TeX to MathML at build time (docs/hooks/mathml.py): one Node.js process per build."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def reader():
-    spec = importlib.util.spec_from_file_location("weightinit_reader_hook", ROOT / "docs/hooks/reader.py")
+    spec = importlib.util.spec_from_file_location("weightinit_mathml", ROOT / "docs/hooks/mathml.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module._check_node()
+    module.check_node()
     yield module
-    module._close_node()
+    module.close_node()
 
 
 def test_formulas_convert_in_one_process_that_outlives_a_tex_error(reader):
@@ -32,7 +32,7 @@ def test_formulas_convert_in_one_process_that_outlives_a_tex_error(reader):
     (again,) = reader.tex_to_mathml([(r"x_{\text{out}}", False)])
     assert "<msub>" in again and reader._NODE[0][0] is node
     # Formulas seen before come from the cache, without asking node.
-    reader._close_node()
+    reader.close_node()
     assert reader.tex_to_mathml([(r"\sigma^2", True)]) == [display] and not reader._NODE
 
 
@@ -45,13 +45,16 @@ def test_a_node_process_that_dies_is_reported_with_its_error(reader, monkeypatch
 
 
 def test_punctuation_stays_with_the_inline_math_before_it(reader):
+    from conftest import load_hook
+
+    formulas = load_hook("formulas")
     (mathml,) = reader.tex_to_mathml([(r"\sqrt{2}", False)])
-    math = reader._math_html(mathml, False)
+    math = formulas._math_html(mathml, False)
     text = f"<p>a gain of {math}. Then {math} and {math}, so</p>"
-    glued = reader._keep_punctuation(text)
+    glued = formulas._keep_punctuation(text)
     # Each formula keeps the mark right after it; one with none after it is left alone.
     assert glued.count('<span class="wi-nowrap">') == 2
     assert f'<span class="wi-nowrap">{math}.</span>' in glued and f'<span class="wi-nowrap">{math},</span>' in glued
     assert f"Then {math} and" in glued
     # A display equation is not a tab stop until the page finds that it scrolls.
-    assert "tabindex" not in reader._math_html(mathml, True)
+    assert "tabindex" not in formulas._math_html(mathml, True)

@@ -8,7 +8,7 @@ notebook pages and the custom properties those rules reach. The page template
 (``docs/overrides/main.html``) links the file into notebook pages, after the site's
 stylesheets, where the inline styles stood in the cascade.
 
-Listed after ``reader.py`` in ``mkdocs.yml``: it sees each notebook page's final HTML.
+Listed after ``notebooks.py`` and ``formulas.py`` in ``mkdocs.yml``: it sees each notebook page's final HTML.
 """
 
 from __future__ import annotations

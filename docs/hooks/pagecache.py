@@ -10,9 +10,9 @@ search, though the edit changed one page. This hook keeps both results in
   (replayed, so a cached page's broken link still fails a strict build), and the
   anchors registered with autorefs and with mkdocstrings' inventory. The key is the
   page's Markdown after the other hooks ran (so the tables and values they put in
-  count), its URL, every file of the site and its URL, ``mkdocs.yml``, the versions of
-  the Markdown toolchain and, for a page with ``:::`` API blocks, every file of the
-  library and the griffe extension.
+  count), its URL, every file of the site and its URL, ``mkdocs.yml`` and, for a page
+  with ``:::`` API blocks, every file of the library and the griffe extension, under
+  `core.key` (which holds the versions of the Markdown toolchain).
 - **The search entries** Material's search plugin made of the page, keyed on its final
   HTML, URL, title, table of contents and front matter.
 - **The theme's compiled templates** (Jinja's bytecode cache, keyed on their source).
@@ -28,14 +28,11 @@ import hashlib
 import inspect
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 
+import core
 import jinja2
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
@@ -44,11 +41,6 @@ from mkdocs.structure.toc import get_toc
 log = logging.getLogger("mkdocs.hooks.pagecache")
 
 ROOT = Path(__file__).resolve().parents[2]
-CACHE = Path(os.environ.get("WEIGHTINIT_CACHE_DIR", ROOT / ".cache"))
-FOLDER = CACHE / "pages"
-# What turns a page's Markdown into HTML and search entries.
-TOOLCHAIN = ("mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-material", "mkdocs-autorefs",
-             "mkdocstrings", "mkdocstrings-python", "griffelib")
 API_BLOCK = re.compile(r"^:::\s", re.M)
 SNIPPET = "-8<-"
 # Front matter the search plugin reads.
@@ -56,11 +48,6 @@ SEARCH_META = ("search", "tags", "title")
 _PAGE = "<page>"  # stands for the page itself in a recorded call
 
 _BUILD: dict = {}
-
-
-@cache
-def _toolchain() -> str:
-    return " ".join(f"{name}={metadata.version(name)}" for name in TOOLCHAIN)
 
 
 def _library_digest() -> str:
@@ -77,9 +64,8 @@ def _library_digest() -> str:
 
 @event_priority(-100)  # after the other hooks have added their files
 def on_files(files, config):
-    h = hashlib.sha256(_toolchain().encode())
-    h.update(Path(config.config_file_path).read_bytes())
-    # A hook's slugify (reader.py) makes the headings' anchors.
+    h = hashlib.sha256(Path(config.config_file_path).read_bytes())
+    # A hook's slugify (formulas.py) makes the headings' anchors.
     slugify = config.mdx_configs.get("toc", {}).get("slugify")
     if callable(slugify):
         h.update(inspect.getsource(slugify).encode())
@@ -102,25 +88,20 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_env(env, config, files):
-    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_folder("templates")))
+    folder = core.CACHE / "pages" / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
     return env
 
 
 def on_post_build(config):
     if _BUILD.get("pages"):
-        log.info("pages: %d of %d converted from the cache, %d of %d indexed from it", _BUILD["hits"],
+        log.info(core.PAGES_LINE, _BUILD["hits"],
                  _BUILD["pages"], _BUILD["search_hits"], _BUILD["search"])
 
 
-def _folder(name: str) -> Path:
-    folder = FOLDER / name
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _entry_path(kind: str, page, key: str) -> Path:
-    stem = re.sub(r"[^\w.-]", "_", page.file.src_uri)
-    return _folder(kind) / f"{stem}-{key[:20]}.json"
+    return core.entry(f"pages/{kind}", page.file.src_uri, key, ".json")
 
 
 def _load(path: Path):
@@ -131,30 +112,20 @@ def _load(path: Path):
 
 
 def _store(path: Path, data) -> None:
-    """Write atomically (a concurrent build never reads half a file); drop the page's older entries."""
+    """`core.store` the entry as JSON (which drops the page's older entries)."""
     try:
         text = json.dumps(data)
     except (TypeError, ValueError):
         return  # something not JSON was recorded: this page is not cached
-    stem = path.name[: -len("-.json") - 20]
-    for old in path.parent.glob(f"{stem}-*.json"):
-        if old != path and len(old.name) == len(path.name):
-            old.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(tmp, path)
+    core.store(path, text.encode("utf-8"))
 
 
 # ------------------------------------------------------------------- Markdown to HTML
 
 
 def _render_key(page) -> str:
-    h = hashlib.sha256(f"{_BUILD['base']}\n{page.file.src_uri} {page.file.url}\n".encode())
-    if API_BLOCK.search(page.markdown):
-        h.update(_library_digest().encode())
-    h.update(page.markdown.encode())
-    return h.hexdigest()
+    library = _library_digest() if API_BLOCK.search(page.markdown) else ""
+    return core.key(_BUILD["base"], f"{page.file.src_uri} {page.file.url}", library, page.markdown)
 
 
 class _Capture(logging.Handler):
@@ -247,10 +218,8 @@ def _cached_entries(index, original):
 
     def add(page):
         meta = {key: page.meta.get(key) for key in SEARCH_META}
-        h = hashlib.sha256(f"{_BUILD['base']}\n{page.url}\n{page.title}\n".encode())
-        h.update(json.dumps([meta, _toc_tokens(page.toc.items)], sort_keys=True, default=str).encode())
-        h.update(page.content.encode())
-        path = _entry_path("search", page, h.hexdigest())
+        toc = json.dumps([meta, _toc_tokens(page.toc.items)], sort_keys=True, default=str)
+        path = _entry_path("search", page, core.key(_BUILD["base"], page.url, page.title, toc, page.content))
         _BUILD["search"] += 1
         entries = _load(path) if path.is_file() else None
         if entries is not None:

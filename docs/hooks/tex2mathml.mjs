@@ -1,4 +1,4 @@
-// TeX to MathML for the site build (docs/hooks/reader.py), with Temml from node_modules.
+// TeX to MathML for the site build (docs/hooks/mathml.py), with Temml from node_modules.
 // One process serves the whole build: each line of stdin is a JSON list of [tex, display];
 // for each, one line of stdout is a JSON list of {mathml} or {error}.
 import { createInterface } from "node:readline";

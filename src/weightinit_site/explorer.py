@@ -659,6 +659,17 @@ def _cost(job):
     return width**3 * (2 if scheme == "orthogonal" else 1) * (0 if scheme == "zeros" else 1) + width**2
 
 
+def explorer_grid() -> list:
+    """The ``(scheme, width)`` jobs of `explorer_files`, largest first.
+
+    Examples
+    --------
+    >>> explorer_grid()[0], len(explorer_grid()) == len(SCHEMES) * len(WIDTHS)
+    (('orthogonal', 500), True)
+    """
+    return sorted(((s, w) for s in SCHEMES for w in WIDTHS), key=_cost, reverse=True)
+
+
 def explorer_files(jobs=None) -> dict:
     """Every data file the page fetches: path below ``data/`` -> JSON bytes.
 
@@ -667,7 +678,7 @@ def explorer_files(jobs=None) -> dict:
     jobs : callable, optional
         ``jobs(function, list_of_argument_tuples) -> list of results``, to spread the
         grid over processes; runs in order in this process if omitted. The tuples come
-        largest job first, one per (scheme, width).
+        largest job first, one per (scheme, width) (`explorer_grid`).
 
     Returns
     -------
@@ -675,7 +686,7 @@ def explorer_files(jobs=None) -> dict:
         One file per (scheme, activation, width), plus ``index.json`` (the choices)
         and ``phase.json`` (the tanh phase diagram).
     """
-    grid = sorted(((s, w) for s in SCHEMES for w in WIDTHS), key=_cost, reverse=True)
+    grid = explorer_grid()
     results = (jobs or (lambda f, args: [f(*x) for x in args]))(explorer_documents, grid)
     files = {}
     for (scheme, width), documents in zip(grid, results):

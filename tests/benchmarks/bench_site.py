@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import resource
 import shutil
 import subprocess
@@ -26,23 +25,25 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# The build log's format is defined once, in the build's core.
+sys.path.append(str(ROOT / "docs" / "hooks"))
+import core  # noqa: E402
+
 CORES = os.cpu_count() or 1
 
 DRIVER = textwrap.dedent(
     r'''
-    import importlib.util, io, json, logging, re, sys, time
+    import io, json, logging, sys, time
     from pathlib import Path
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     root = Path.cwd()
+    sys.path.append(str(root / "docs/hooks"))
+    import core, entries
+
     stream = io.StringIO()
-    logging.getLogger("mkdocs").addHandler(logging.StreamHandler(stream))
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
-    spec = importlib.util.spec_from_file_location("bench_hooks", root / "docs/hooks/build.py")
-    hooks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hooks)
     out = []
 
 
@@ -66,35 +67,40 @@ DRIVER = textwrap.dedent(
         # As `mkdocs serve` does on every rebuild: the configuration, plugins and hooks anew.
         build(load_config(str(root / "mkdocs.yml"), strict=True))
         seconds, cpu_seconds = time.perf_counter() - t0, cpu() - c0
-        log = stream.getvalue()
+        log = core.read_log(stream.getvalue())
         out.append({
             "label": label, "seconds": seconds, "cpu": cpu_seconds, "importers": importers,
-            "figures": sorted(re.findall(r"figure (\w+)\s+\d+\.\d+ s$", log, re.M)),
-            "notebooks": sorted(re.findall(r"notebook (\S+)\s+\d+\.\d+ s$", log, re.M)),
-            "computed": sorted(re.findall(r"(?:table|value) (\w+)\s+\d+\.\d+ s$", log, re.M)),
+            "figures": sorted(n for k, n, _ in log["computed"] if k == "figure"),
+            "notebooks": sorted(n for k, n, _ in log["computed"] if k == "notebook"),
+            "computed": sorted(n for k, n, _ in log["computed"] if k in ("table", "value")),
+            "pools": log["pools"],
         })
 
 
     def importers(module):
         """Figures and notebooks whose code imports `module`, transitively."""
-        hooks.fresh_library()
-        figures = hooks.figure_registry()
-        names = [n for n, s in figures.items() if module in hooks.library_closure([s.module])]
+        core.fresh_library()
+        figures = entries.figure_registry()
+        names = [n for n, s in figures.items() if module in core.library_closure([s.module])]
         nbs = [f"notebooks/{p.name}" for p in sorted((root / "docs/notebooks").glob("*.py"))
-               if module in hooks.library_closure(hooks.notebook_imports(p))]
+               if module in core.library_closure(entries.notebook_imports(p))]
         return {"figures": sorted(names), "notebooks": nbs}
 
 
-    run("warm, nothing edited")
-    edit("docs/reference/sources.md", "\n", "\n\nEdited for the benchmark.\n")
-    run("a page with no figure")
-    edit("src/weightinit_site/figures/schemes.py", 'ax.set_ylabel("std of one weight")',
-         'ax.set_ylabel("std of one weight (edited)")')
-    run("one figure's function")
-    found = importers("weightinit.initializers")
-    edit("src/weightinit/initializers.py", '"""', '"""Edited for the benchmark. ')
-    run("initializers.py", found)
-    json.dump(out, sys.stdout)
+    # Spawned worker processes import this file as a module: the builds run only here.
+    if __name__ == "__main__":
+        logging.getLogger("mkdocs").addHandler(logging.StreamHandler(stream))
+        logging.getLogger("mkdocs").setLevel(logging.INFO)
+        run("warm, nothing edited")
+        edit("docs/reference/sources.md", "\n", "\n\nEdited for the benchmark.\n")
+        run("a page with no figure")
+        edit("src/weightinit_site/figures/schemes.py", 'ax.set_ylabel("std of one weight")',
+             'ax.set_ylabel("std of one weight (edited)")')
+        run("one figure's function")
+        found = importers("weightinit.initializers")
+        edit("src/weightinit/initializers.py", '"""', '"""Edited for the benchmark. ')
+        run("initializers.py", found)
+        json.dump(out, sys.stdout)
     '''
 )
 
@@ -104,7 +110,9 @@ def copy_project(tmp: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
     for part in ("src", "docs"):
         shutil.copytree(ROOT / part, root / part, ignore=ignore)
-    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    # mkdocs.yml watches frameworks.txt, and [[version: NAME]] reads it.
+    for name in ("mkdocs.yml", "frameworks.txt"):
+        shutil.copy2(ROOT / name, root / name)
     # The build converts math with Temml from node_modules (`make venv` installs it).
     (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     return root
@@ -139,7 +147,8 @@ def main() -> None:
         _, _, out, _ = run([sys.executable, "driver.py"], root, env)
         steps = {s["label"]: s for s in json.loads(out)}
 
-    figure_count = len(re.findall(r"figure \w+\s+\d+\.\d+ s", cold_log))
+    cold = core.read_log(cold_log)
+    figure_count = sum(1 for kind, _, _ in cold["computed"] if kind == "figure")
     page, fig, lib = steps["a page with no figure"], steps["one figure's function"], steps["initializers.py"]
     rows = [
         ("a page with no figure", f"{page['seconds']:.2f} s (CPU {page['cpu']:.1f} s); {len(page['figures'])} figures, "
@@ -165,10 +174,7 @@ def main() -> None:
     warm = steps["warm, nothing edited"]
     print(f"\nWarm build with nothing edited, in the same process: {warm['seconds']:.2f} s "
           f"(CPU {warm['cpu']:.1f} s).")
-    items = re.findall(r"(figure|notebook|table|value) (\S+)\s+(\d+\.\d+) s$", cold_log, re.M)
-    explorer = re.search(r"explorer: .* in (\d+\.\d+) s", cold_log)
-    if explorer:
-        items.append(("explorer", "data", explorer[1]))
+    items = cold["computed"]
     totals: dict[str, float] = {}
     for kind, _, seconds in items:
         totals[kind] = totals.get(kind, 0.0) + float(seconds)
@@ -176,8 +182,9 @@ def main() -> None:
           "one per core; notebooks and the explorer's data while the pages wait):")
     print(", ".join(f"{kind} {seconds:.1f} s" for kind, seconds in totals.items()))
     print("\n| cold build item | seconds |\n|---|---|")
-    for kind, name, seconds in sorted(items, key=lambda i: -float(i[2]))[:30]:
-        print(f"| {kind} {name} | {float(seconds):.2f} |")
+    for kind, name, seconds in sorted(items, key=lambda i: -i[2])[:30]:
+        print(f"| {kind} {name} | {seconds:.2f} |")
+    print(f"\nWorker pools started by the cold build: {cold['pools']}.")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Render one registered figure to SVG bytes, the same bytes on every run.
 
-The build calls `render_svg` in new Python processes (``docs/hooks/worker.py``), so
+The build calls `render_svg` in its pool of new Python processes (``docs/hooks/core.py``), so
 that each imports the library as it is on disk, never a copy inherited from a
 long-running ``mkdocs serve``; a single figure renders in the build's own process,
 after the hook has made its imports current.
