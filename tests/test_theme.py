@@ -168,3 +168,15 @@ def test_names_are_read_as_material_writes_them():
                                   "__md_get"]
     assert unknown_names(text, {"md-typeset__table", "data-md-component", "__md_get"}) == [
         "--md-default-fg-color--light"]
+
+
+def test_assets_the_overrides_name_are_the_installed_themes():
+    """main.html loads Material's bundle itself (deferred): the file it names, hash and
+    all, is the one the installed Material ships."""
+    named = set()
+    for path in OVERRIDES.rglob("*.html"):
+        named |= set(re.findall(r"'(assets/javascripts/bundle\.[0-9a-f]+\.min\.js)'", path.read_text()))
+    assert named, "main.html no longer names Material's bundle: has its scripts block changed?"
+    assets = material_templates()
+    missing = sorted(n for n in named if not (assets / n).is_file())
+    assert not missing, f"the overrides name {missing}, which the installed Material lacks: re-check main.html's scripts block against its base.html"
