@@ -88,8 +88,8 @@ chromium-check:
 test-browser: site chromium-check
 	$(BIN)/pytest -m "browser and not firstview"
 
-# The first scroll, key and tap at 4x CPU on every page. Not in CI yet: the API page still
-# answers its first tap at 390 px with a task over 200 ms.
+# The first scroll, key and tap at 4x CPU on every page (about 20 minutes): apart from
+# make test-browser, so that nothing else runs while it times the pages.
 test-first-view: site chromium-check
 	$(BIN)/pytest -m "browser and firstview"
 

@@ -164,7 +164,8 @@ def main() -> int:
             index = audit(base, keep / "calibration.json")["environment"]["benchmarkIndex"]
             slowdown = cpu_slowdown(index)
             print(f"host benchmark index {index:.0f}: CPU slowdown {slowdown}x (Lighthouse's default is 4x)")
-        print(f"{'page':<9} {'path':<22} " + " ".join(f"{c:>15}" for c in CATEGORIES) + "   load (1 min)")
+        wide = max(len(p) for p in PAGES.values()) + 1
+        print(f"{'page':<9} {'path':<{wide}} " + " ".join(f"{c:>15}" for c in CATEGORIES) + "   load (1 min)")
         for name in only:
             path = PAGES[name]
             loads, reports = [], []
@@ -175,7 +176,7 @@ def main() -> int:
             middle = {c: median([s[c] for s in runs]) for c in CATEGORIES}
             lowest = {c: min(s[c] for s in runs) for c in CATEGORIES}
             cells = " ".join(f"{f'{middle[c]} ({lowest[c]})':>15}" for c in CATEGORIES)
-            print(f"{name:<9} {'/' + path:<22} {cells}   " + " ".join(f"{x:.1f}" for x in loads), flush=True)
+            print(f"{name:<9} {'/' + path:<{wide}} {cells}   " + " ".join(f"{x:.1f}" for x in loads), flush=True)
             for category in CATEGORIES:
                 if middle[category] < BAR:
                     # The run that scored the median tells what cost the points.
