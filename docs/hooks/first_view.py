@@ -62,9 +62,10 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-# A heading's last word and its permalink: at 390 px a heading that just fills its lines
-# would otherwise push the (invisible until hovered) pilcrow onto a blank line of its own.
-_HEADING_END = re.compile(r'(?<=[\s>])(?P<word>[^\s<>]+)(?P<link><a class="headerlink"[^>]*>[^<]*</a>)(?=\s*</h[1-6]>)')
+# A heading's last word (or code span) and its permalink: at 390 px a heading that just fills
+# its lines would otherwise push the (invisible until hovered) pilcrow onto a blank line of
+# its own. An API object's heading keeps its pilcrow at its right edge instead (extra.css).
+_HEADING_END = re.compile(r'(?<=[\s>])(?P<word><code>[^<]*</code>|[^\s<>]+)(?P<link><a class="headerlink"[^>]*>[^<]*</a>)(?=\s*</h[1-6]>)')
 
 
 def _glue_headerlinks(content: str) -> str:
