@@ -115,8 +115,9 @@ FRAMEWORKS_INSTALL = "run `make test-frameworks`, which installs the pins of fra
 
 
 def _require(name):
+    """The module `name` (a dotted name gives the submodule), or a failure naming the fix."""
     try:
-        return __import__(name)
+        return importlib.import_module(name)
     except ImportError as exc:
         pytest.fail(f"{name} is not installed ({exc}): {FRAMEWORKS_INSTALL}", pytrace=False)
 

@@ -12,16 +12,13 @@ import os
 import numpy as np
 import pytest
 
+from conftest import _require
+
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
 pytestmark = pytest.mark.frameworks
 
 
-def _require(name):
-    try:
-        return __import__(name)
-    except ImportError as exc:  # pragma: no cover - the message is the point
-        raise AssertionError(f"{name} is not installed: run `make test-frameworks`, which installs it") from exc
 
 
 def _uniform_std_ok(t, bound) -> bool:

@@ -18,18 +18,14 @@ import math
 import numpy as np
 import pytest
 
+from conftest import _require
+
 pytestmark = pytest.mark.frameworks
 
-INSTALL = "run `make test-frameworks`, which installs the pins of frameworks.txt"
 #: The std of a unit normal cut at +-2.
 TRUNCATED_STD = 0.87962566103423978
 
 
-def _require(name):
-    try:
-        return __import__(name, fromlist=["_"])
-    except ImportError as exc:
-        pytest.fail(f"{name} is not installed ({exc}): {INSTALL}", pytrace=False)
 
 
 @pytest.fixture(scope="module")

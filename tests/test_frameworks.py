@@ -24,6 +24,7 @@ from scipy import stats
 import weightinit as wi
 from weightinit import SCHEMES, compute_fans
 
+from conftest import _require
 from test_initializers import (  # noqa: I001  (tests/ is on sys.path under pytest's default import mode)
     ALPHA,
     KURTOSIS,
@@ -47,11 +48,6 @@ EPS32 = float(np.finfo(np.float32).eps)
 INSTALL = "run `make test-frameworks`, which installs the pinned frameworks"
 
 
-def _require(name: str):
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        pytest.fail(f"{name} is not installed ({exc}): {INSTALL}", pytrace=False)
 
 
 @pytest.fixture(scope="module")

@@ -11,16 +11,13 @@ import os
 import numpy as np
 import pytest
 
+from conftest import _require
+
 # Keras reads its backend once, at import: set it before anything imports keras.
 os.environ["KERAS_BACKEND"] = "torch"
 
 pytestmark = pytest.mark.frameworks
 
-def _require(name):
-    try:
-        return __import__(name)
-    except ImportError:
-        pytest.fail(f"{name} is not installed: run `make test-frameworks`, which installs it")
 
 
 # ------------------------------------------------------------------ low precision

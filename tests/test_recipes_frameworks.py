@@ -19,6 +19,8 @@ import pytest_codeblocks
 import weightinit as wi
 from weightinit.nn import MLP
 
+from conftest import _require
+
 # Keras reads its backend once, at import: set it before anything imports keras.
 os.environ["KERAS_BACKEND"] = "torch"
 
@@ -28,11 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGE = "practice/recipes.md"
 
 
-def _require(name):
-    try:
-        return __import__(name)
-    except ImportError:
-        pytest.fail(f"{name} is not installed: run `make test-frameworks`, which installs it")
 
 
 def python_blocks(needle: str) -> list[str]:
@@ -118,7 +115,7 @@ def test_jax_gelu_is_the_tanh_form_and_the_gains_differ_below_1e4():
 
 def test_the_custom_activation_is_transformers_quick_gelu():
     torch = _require("torch")
-    activations_ = _require("transformers.activations").activations
+    activations_ = _require("transformers.activations")
     from transformers import CLIPTextConfig, CLIPVisionConfig
 
     u = torch.linspace(-6, 6, 1201, dtype=torch.float64)
@@ -150,7 +147,7 @@ def second_moments(framework, name, g, seed, n_in=512, n_out=1024, batch=4096):
         z = keras.ops.convert_to_numpy(layer(act(u))).astype(np.float64)
     else:
         jax = _require("jax")
-        nn = _require("flax.linen").linen
+        nn = _require("flax.linen")
         u = jax.random.normal(jax.random.key(seed), (batch, n_in))
         init = jax.nn.initializers.variance_scaling(g**2, "fan_in", "truncated_normal")
         layer = nn.Dense(n_out, kernel_init=init)
@@ -499,7 +496,7 @@ def keras_copy(net):
 def flax_copy(net):
     """A Flax MLP holding `net`'s weights (float32), its params and its activations."""
     jax = _require("jax")
-    nn = _require("flax.linen").linen
+    nn = _require("flax.linen")
     acts = {"relu": nn.relu, "tanh": nn.tanh, "gelu": nn.gelu, "linear": None}
     sizes = [layer.W.shape[1] for layer in net.layers]
     names = [layer.activation for layer in net.layers]
@@ -560,7 +557,7 @@ def test_keras_and_flax_diagnose_read_conv_layers_and_their_activations():
     torch = _require("torch")
     keras = _require("keras")
     jax = _require("jax")
-    nn = _require("flax.linen").linen
+    nn = _require("flax.linen")
     diagnose_keras, diagnose_flax = page_function("diagnose_keras"), page_function("diagnose_flax")
     keras.utils.set_random_seed(0)
     model = keras.Sequential([
@@ -610,7 +607,7 @@ def ks_critical(n, m, alpha=1e-3):
 
 def flax_params(kernel_init, conv_bias, dense_bias):
     jax = _require("jax")
-    nn = _require("flax.linen").linen
+    nn = _require("flax.linen")
 
     class Net(nn.Module):
         @nn.compact
@@ -646,7 +643,7 @@ def test_pytorch_defaults_written_for_flax_match_pytorch_in_distribution():
         d = ks_distance(ours[key], theirs[key])
         assert d < ks_critical(ours[key].size, theirs[key].size), (key, d)
     # Flax's own defaults (LeCun normal, zero biases) fail the same comparison
-    nn = _require("flax.linen").linen
+    nn = _require("flax.linen")
     flax_default = flax_params(nn.initializers.lecun_normal(), nn.initializers.zeros_init(),
                                nn.initializers.zeros_init())
     for key in theirs:
@@ -711,7 +708,7 @@ def test_keras_fixes_the_draws_when_the_layer_is_created(seed):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_flax_layers_keep_their_draws_when_a_layer_is_added(seed):
     jax = _require("jax")
-    nn = _require("flax.linen").linen
+    nn = _require("flax.linen")
 
     class Net(nn.Module):
         extra: bool = False
