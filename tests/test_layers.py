@@ -9,6 +9,7 @@ a lazy import still ties the two modules together, and it is how import circles 
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -161,3 +162,30 @@ def test_explorer_cache_key_follows_the_site_package_into_the_library():
     assert MODULES["weightinit_site.explorer"] in used
     assert {MODULES[n] for n in ("weightinit.experiments", "weightinit.nn", "weightinit._checks")} <= used
     assert MODULES["weightinit_site.figures"] not in used
+
+
+def _readme_map() -> set[str]:
+    """The paths README.md's map of the code ("Where things are") names. In a cell that
+    names several, a bare file name sits in the folder of the path before it."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("## Where things are", 1)[1].split("\n## ", 1)[0]
+    named = set()
+    for row in (line for line in table.splitlines() if line.startswith("| `")):
+        folder = ""
+        for path in re.findall(r"`([^`\s]+)`", row.split("|")[1]):
+            if "/" not in path and folder:
+                path = folder + path
+            folder = path[: path.rfind("/") + 1] if "/" in path else folder
+            named.add(path.rstrip("/"))
+    return named
+
+
+def test_the_readme_map_names_every_module_of_the_library_the_site_and_the_build():
+    named = _readme_map()
+    modules = [*(SRC / "weightinit").glob("*.py"), *(SRC / "weightinit_site").glob("*.py"),
+               *(ROOT / "docs" / "hooks").glob("*.py")]
+    missing = [p.relative_to(ROOT).as_posix() for p in sorted(modules)
+               if p.name != "__init__.py" and p.relative_to(ROOT).as_posix() not in named]
+    assert not missing, f"README.md's map of the code ('Where things are') does not name: {', '.join(missing)}"
+    gone = [path for path in sorted(named) if not (ROOT / path).exists()]
+    assert not gone, f"README.md's map names paths that do not exist: {', '.join(gone)}"

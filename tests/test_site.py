@@ -129,6 +129,19 @@ def test_notebooks_were_executed(built_site):
     assert "Traceback" not in html
 
 
+def test_notebook_cells_keep_the_ids_of_their_download(built_site):
+    """nbformat gives each cell a random id when a notebook is read; the page's cells get
+    the ids of the ``.ipynb`` download instead, so every build writes the same page."""
+    import json
+
+    site, _ = built_site
+    stems = sorted(p.stem for p in (ROOT / "docs" / "notebooks").glob("*.py"))
+    for stem in stems:
+        page = (site / "notebooks" / stem / "index.html").read_text()
+        download = json.loads((site / "notebooks" / stem / f"{stem}.ipynb").read_text())
+        assert re.findall(r'\sid="cell-id=([^"]+)"', page) == [c["id"] for c in download["cells"]], stem
+
+
 def test_the_build_workers_execute_each_notebook_once(built_site):
     """A cold build executes every notebook once, in a build worker, into mkdocs-jupyter's
     cache; the page then reads it from there instead of executing it again."""

@@ -180,3 +180,43 @@ def test_assets_the_overrides_name_are_the_installed_themes():
     assets = material_templates()
     missing = sorted(n for n in named if not (assets / n).is_file())
     assert not missing, f"the overrides name {missing}, which the installed Material lacks: re-check main.html's scripts block against its base.html"
+
+
+HOOKS = ROOT / "docs" / "hooks"
+#: MkDocs events whose argument is the theme's rendered HTML (a page's, or a template's).
+THEME_HTML_EVENTS = {"on_post_page": "output", "on_post_template": "output_content"}
+
+
+def _rewrites_theme_html(source: str) -> list[str]:
+    """The hooks in `source` that change the HTML the theme rendered: an event of
+    `THEME_HTML_EVENTS` that assigns its argument or returns anything but it."""
+    import ast
+
+    found = []
+    for func in (n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef)):
+        arg = THEME_HTML_EVENTS.get(func.name)
+        if arg is None:
+            continue
+        assigned = any(isinstance(t, ast.Name) and t.id == arg for n in ast.walk(func)
+                       if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+                       for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))
+        returns = [n.value for n in ast.walk(func) if isinstance(n, ast.Return)]
+        if assigned or not returns or any(not (isinstance(r, ast.Name) and r.id == arg) for r in returns):
+            found.append(func.name)
+    return found
+
+
+@pytest.mark.parametrize("hook", sorted(p.name for p in HOOKS.glob("*.py")))
+def test_no_hook_rewrites_the_html_the_theme_rendered(hook):
+    """The hooks change a page's own content (Markdown's, mkdocstrings' and nbconvert's
+    HTML) and Material's pages only through docs/overrides: an event that receives the
+    theme's output hands it on unchanged."""
+    found = _rewrites_theme_html((HOOKS / hook).read_text(encoding="utf-8"))
+    assert not found, f"docs/hooks/{hook}: {', '.join(found)} changes the theme's HTML; change the page's " \
+                      "content (on_page_content, on_page_context) or a template block in docs/overrides instead"
+
+
+def test_the_theme_html_check_finds_a_rewrite():
+    assert _rewrites_theme_html("def on_post_page(output, page, config):\n    return output.replace('a', 'b')\n")
+    assert _rewrites_theme_html("def on_post_page(output, page, config):\n    output += 'x'\n    return output\n")
+    assert not _rewrites_theme_html("def on_post_page(output, page, config):\n    write(page)\n    return output\n")

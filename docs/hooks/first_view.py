@@ -9,8 +9,11 @@
   mkdocs-glightbox's script and styles, and pages with images load them deferred
   (docs/overrides/main.html), not in the head.
 
-The explorer hook links its page's own assets into that page only. What the site
-changes in Material's pages is in ``docs/overrides`` (template blocks and partials).
+All of it works on the page's own content (Markdown's, mkdocstrings' and nbconvert's
+HTML), never on the HTML the theme wraps around it: the figures and tables are finished
+in ``on_page_context``, when the figures have been rendered. The explorer hook links its
+page's own assets into that page only. What the site changes in Material's pages is in
+``docs/overrides`` (template blocks and partials).
 ``make lighthouse`` measures the result.
 """
 
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 import math
 import re
+
+from mkdocs.plugins import event_priority
 
 _FILES = None
 
@@ -46,7 +51,12 @@ def on_page_content(content, page, config, files):
     return _glue_headerlinks(content)
 
 
+@event_priority(-50)  # after Material's search has indexed the page's content
 def on_page_context(context, page, config, nav):
+    # The figures were rendered while the pages built (tasks.py waits in on_env), so
+    # their sizes are known only now: the page's content is finished here, before the
+    # theme's template wraps it.
+    page.content = _wrap_tables(_size_figures(page.content, _FILES))
     # mkdocs-glightbox has wrapped the page's images (its on_page_content ran before
     # the hooks'); its own on_post_page would put its 56 KB script in the head, where
     # it holds back the first paint. The flag turns that off, and the site's template
@@ -120,12 +130,6 @@ def _size_figures(content: str, files) -> str:
                 f'style="--wi-min-width: {size[2]}px"{m["rest"]}>')
 
     return _FIGURE_IMG.sub(fix, content)
-
-
-def on_post_page(output, page, config):
-    # Figures are rendered while the pages build (tasks.py waits in on_env): sized here.
-    output = _size_figures(output, _FILES)
-    return _wrap_tables(output)
 
 
 # ------------------------------------------------------------------ tables

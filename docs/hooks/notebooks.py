@@ -11,7 +11,8 @@
   ...`` comment in the cell, else the figure's titles and axis labels) and become PNG
   files beside the page with their size, links to other pages are rewritten to their
   URLs, and each page links to its ``.ipynb`` (generated here with jupytext) and its
-  ``.py`` source (copied by mkdocs-jupyter's ``include_source``). The CDN scripts
+  ``.py`` source (copied by mkdocs-jupyter's ``include_source``); its cells keep the
+  same ids in every build, those of the ``.ipynb``. The CDN scripts
   mkdocs-jupyter writes into the page go: the site's math is MathML.
 """
 
@@ -27,8 +28,8 @@ from pathlib import Path, PurePosixPath
 
 import core
 import entries
+from alt_text import figure_alt_text
 from first_view import TEXT_PX
-from mathml import mathml_to_text, tex_to_mathml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
@@ -47,14 +48,34 @@ def on_files(files, config):
         if file.src_uri.startswith(NOTEBOOKS) and file.src_uri.endswith(".py") and file.abs_src_path:
             stem = PurePosixPath(file.src_uri).stem
             notebook = jupytext.read(file.abs_src_path, fmt="py:percent")
-            # nbformat gives cells random ids; these depend on the cell, so that every
-            # build writes the same download.
-            for index, cell in enumerate(notebook.cells):
-                cell.id = hashlib.sha256(f"{index}\n{cell.source}".encode()).hexdigest()[:8]
+            for cell, cell_id in zip(notebook.cells, _cell_ids(notebook)):
+                cell.id = cell_id
             files.append(
                 File.generated(config, f"{NOTEBOOKS}{stem}/{stem}.ipynb", content=jupytext.writes(notebook, fmt="ipynb"))
             )
     return files
+
+
+def _cell_ids(notebook) -> list[str]:
+    """Cell ids that depend on the cell only (nbformat draws random ones), so that every
+    build writes the same download and page, and a link to a cell stays good."""
+    return [hashlib.sha256(f"{index}\n{cell.source}".encode()).hexdigest()[:8]
+            for index, cell in enumerate(notebook.cells)]
+
+
+_CELL_ID = re.compile(r'(?<=\sid="cell-id=)[0-9a-f-]+(?=")')
+
+
+def _notebook_cell_ids(content: str, page) -> str:
+    """The page's cells get the ids of the ``.ipynb`` download (`_cell_ids`), in order."""
+    import jupytext
+
+    ids = _cell_ids(jupytext.read(page.file.abs_src_path, fmt="py:percent"))
+    found = len(_CELL_ID.findall(content))
+    if found != len(ids):
+        raise PluginError(f"{page.file.src_uri}: {found} cells in the page, {len(ids)} in the source")
+    stable = iter(ids)
+    return _CELL_ID.sub(lambda m: next(stable), content)
 
 
 # Whether each notebook's output came from the cache, for the build log (page.meta is
@@ -101,14 +122,16 @@ def on_page_content(content, page, config, files):
     # keeps code apart from prose in the index; the copy button's hidden text too.
     content = content.replace('<div class="highlight-ipynb', '<div data-search-exclude class="highlight-ipynb')
     content = content.replace('<div class="clipboard-copy-txt"', '<div data-search-exclude class="clipboard-copy-txt"')
+    content = _notebook_cell_ids(content, page)
     content = _notebook_links(content, page, files)
     content = _notebook_alt_text(content, page)
     content = _notebook_downloads(content, page)
-    return _notebook_images(content, page)
+    return _NOTEBOOK_SCRIPTS.sub("", _notebook_images(content, page))
 
 
-# mkdocs-jupyter writes a MathJax 2 configuration, an empty MathJax tag and a module
-# that imports mermaid from a CDN into notebook pages; the site's math is MathML.
+# mkdocs-jupyter's notebook template writes a MathJax 2 configuration, an empty MathJax
+# tag and a module that imports mermaid from a CDN into the notebook's HTML; the site's
+# math is MathML.
 _NOTEBOOK_SCRIPTS = re.compile(
     r"<script[^>]*\ssrc=\"(?:(?:https?:)?//[^\"]*)?\"[^>]*>\s*</script>"
     r"|<script type=\"text/x-mathjax-config\">.*?</script>"
@@ -125,7 +148,7 @@ def on_post_page(output, page, config):
         target = Path(page.file.abs_dest_path).parent / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    return _NOTEBOOK_SCRIPTS.sub("", output)
+    return output
 
 
 _HREF = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|#|/)(?P<path>[^"#?]+)(?P<rest>[^"]*)"')
@@ -153,71 +176,6 @@ def _normalize(path: PurePosixPath) -> list[str]:
         elif part != ".":
             parts.append(part)
     return parts
-
-
-_LABELS = ("title", "suptitle", "xlabel", "ylabel", "supxlabel", "supylabel")
-
-
-def _strings(node) -> list[tuple[str, str]]:
-    """(kind, text) of literal titles and axis labels set in a piece of code."""
-    found = []
-    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
-        name = getattr(call.func, "attr", getattr(call.func, "id", ""))
-        kind = name.removeprefix("set_")
-        if kind in _LABELS and call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
-            found.append((kind, call.args[0].value))
-        if name == "set":
-            for kw in call.keywords:
-                if kw.arg in _LABELS and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
-                    found.append((kw.arg, kw.value.value))
-    return found
-
-
-def _mathtext(text: str) -> str:
-    """Matplotlib labels carry $...$ mathtext; read them as plain text."""
-    parts = re.split(r"\$([^$]+)\$", text)
-    tex = [(p, False) for p in parts[1::2]]
-    if tex:
-        plain = iter(mathml_to_text(x) for x in tex_to_mathml(tex))
-        parts[1::2] = [next(plain) for _ in parts[1::2]]
-    return "".join(parts)
-
-
-def figure_alt_text(source: str, defined: dict[str, ast.AST]) -> str | None:
-    """Alt text for the figure a notebook cell draws.
-
-    A ``# alt: ...`` comment in the cell wins. Otherwise the sentence is built from the
-    titles and axis labels the cell sets, including those set inside functions defined
-    in earlier cells that it calls (and string arguments of those calls, as titles).
-    """
-    m = re.search(r"^\s*#\s*alt:\s*(.+)$", source, re.M)
-    if m:
-        return m[1].strip()
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    found = _strings(tree)
-    defined = {**defined, **{n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}}
-    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
-        func = defined.get(getattr(call.func, "id", ""))
-        if func is not None:
-            found += _strings(func)
-            found += [("title", a.value) for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-    titles = [_mathtext(t) for k, t in found if k in ("title", "suptitle")]
-    xs = list(dict.fromkeys(_mathtext(t) for k, t in found if k in ("xlabel", "supxlabel")))
-    ys = list(dict.fromkeys(_mathtext(t) for k, t in found if k in ("ylabel", "supylabel")))
-    if re.search(r"\bhist(?:ogram)?\(|\.stairs\(", source) and xs and not ys:
-        sentence = "Histograms of " + ", ".join(xs)
-    elif not (titles or ys):
-        return None
-    else:
-        sentence = "Plot"
-    if ys:
-        sentence += " of " + ", ".join(ys) + (" against " + ", ".join(xs) if xs else "")
-    if titles:
-        sentence += ("; panels: " if len(titles) > 1 else ": ") + "; ".join(titles)
-    return sentence + "."
 
 
 def _notebook_alt_text(content: str, page) -> str:
