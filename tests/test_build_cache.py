@@ -1,97 +1,22 @@
 """The build under `mkdocs serve`: never a stale figure, and only what changed re-renders.
 
 Each test works on a temporary copy of the project, trimmed to the Basics figures and a
-two-page site, and builds it several times in one Python process, as `mkdocs serve` does.
+two-page site, and builds it several times in one Python process, as `mkdocs serve` does
+(the build driver of tests/site_build.py).
 """
 
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from site_build import copy_project, drive
 
 pytestmark = pytest.mark.site
-ROOT = Path(__file__).resolve().parents[1]
-
-DRIVER = textwrap.dedent(
-    r'''
-    """Build the copy in this one process after each edit; print what each build did."""
-    import io, json, logging, sys
-    from pathlib import Path
-
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort
-
-    root = Path.cwd()
-    sys.path.append(str(root / "docs" / "hooks"))
-    import core
-
-    stream = io.StringIO()
-    report = []
-
-
-    def edit(path, old, new):
-        p = root / path
-        text = p.read_text()
-        assert old in text, (path, old)
-        p.write_text(text.replace(old, new, 1))
-
-
-    def run(label, config):
-        stream.seek(0)
-        stream.truncate()
-        error = None
-        try:
-            build(config)
-        except Abort:
-            # build() logs the PluginError's message, then raises Abort.
-            error = stream.getvalue()
-        log = core.read_log(stream.getvalue())
-        svgs = {p.stem: p.read_text() for p in (root / "site" / "figures").glob("*.svg")}
-        report.append({
-            "label": label,
-            "rendered": sorted(name for kind, name, _ in log["computed"] if kind == "figure"),
-            "cached": sorted(name for kind, name, _ in log["cached"] if kind == "figure"),
-            "computed": sorted(f"{kind} {name}" for kind, name, _ in log["computed"] if kind in ("table", "value")),
-            "pools": log["pools"],
-            "other": (root / "site" / "other" / "index.html").read_text() if error is None else None,
-            "svgs": svgs,
-            "error": error,
-        })
-
-
-    # Spawned worker processes import this file as a module: the builds run only here.
-    if __name__ == "__main__":
-        logging.getLogger("mkdocs").addHandler(logging.StreamHandler(stream))
-        logging.getLogger("mkdocs").setLevel(logging.INFO)
-        config = load_config(str(root / "mkdocs.yml"))
-        run("cold", config)
-        edit("docs/other.md", "No figure here.", "Still no figure here.")
-        run("page without a figure", config)
-        edit("src/weightinit_site/figures/basics.py", 'ax.set_title(activation)', 'ax.set_title(f"{activation}:")')
-        run("one figure's function", config)
-        edit("src/weightinit_site/values.py", '"""', '"""Edited. ', )
-        run("a module no figure imports", config)
-        edit("src/weightinit_site/figures/_style.py", '"#3f51b5"', '"#12ab34"')
-        edit("src/weightinit/experiments.py", "round(1024 * 2 ** (-k / 2))", "round(512 * 2 ** (-k / 2))")
-        run("palette and a library constant", config)
-        edit("src/weightinit_site/values.py", '    tau = _sums()["tau"]', '    raise RuntimeError("boom in the value")')
-        run("a failing value", config)
-        edit("src/weightinit_site/values.py", '    raise RuntimeError("boom in the value")', '    tau = _sums()["tau"]')
-        edit("src/weightinit_site/figures/_style.py", '"""The palette', '"""Edited: the palette')
-        edit("src/weightinit_site/figures/basics.py", '    fig, (ax,) = figure()\n    fans',
-             '    raise RuntimeError("boom in the figure")\n    fig, (ax,) = figure()\n    fans')
-        run("a failing figure", load_config(str(root / "mkdocs.yml")))
-        json.dump(report, sys.stdout)
-    '''
-)
 
 MKDOCS_YML = """\
 site_name: copy
@@ -101,24 +26,31 @@ hooks:
   - docs/hooks/tasks.py
   - docs/hooks/directives.py
 """
-
-
-def _copy_project(tmp: Path) -> Path:
-    root = tmp / "project"
-    shutil.copytree(ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    (root / "docs").mkdir()
-    shutil.copytree(ROOT / "docs" / "hooks", root / "docs" / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "docs" / "index.md").write_text(
-        "# Figures\n\n[[figure: glorot_compromise]]\n\n[[figure: gain_depth]]\n\n[[figure: variance_by_fan]]\n"
-    )
-    (root / "docs" / "other.md").write_text("# Other\n\nNo figure here. Tau: [[value: selu_tau_range]].\n")
-    (root / "mkdocs.yml").write_text(MKDOCS_YML)
-    # Only the Basics figures: three figures keep each build short.
-    init = root / "src" / "weightinit_site" / "figures" / "__init__.py"
-    text = re.sub(r"^from \. import .*$", "from . import basics", init.read_text(), count=1, flags=re.M)
-    text = re.sub(r"^__all__ = .*$", '__all__ = ["FIGURES", "FigureSpec", "basics"]', text, count=1, flags=re.M)
-    init.write_text(text)
-    return root
+PAGES = {
+    "index.md": "# Figures\n\n[[figure: glorot_compromise]]\n\n[[figure: gain_depth]]\n\n[[figure: variance_by_fan]]\n",
+    "other.md": "# Other\n\nNo figure here. Tau: [[value: selu_tau_range]].\n",
+}
+VALUES, STYLE, BASICS = ("src/weightinit_site/values.py", "src/weightinit_site/figures/_style.py",
+                         "src/weightinit_site/figures/basics.py")
+# Each build as `mkdocs serve` makes it after an edit, in one Python process.
+STEPS = [
+    {"label": "cold"},
+    {"label": "page without a figure", "edits": [("docs/other.md", "No figure here.", "Still no figure here.")]},
+    {"label": "one figure's function", "edits": [(BASICS, "ax.set_title(activation)", 'ax.set_title(f"{activation}:")')]},
+    {"label": "a module no figure imports", "edits": [(VALUES, '"""', '"""Edited. ')]},
+    {"label": "palette and a library constant",
+     "edits": [(STYLE, '"#3f51b5"', '"#12ab34"'),
+               ("src/weightinit/experiments.py", "round(1024 * 2 ** (-k / 2))", "round(512 * 2 ** (-k / 2))")]},
+    {"label": "a failing value",
+     "edits": [(VALUES, '    tau = _sums()["tau"]', '    raise RuntimeError("boom in the value")')]},
+    {"label": "a failing figure",
+     "edits": [(VALUES, '    raise RuntimeError("boom in the value")', '    tau = _sums()["tau"]'),
+               (STYLE, '"""The palette', '"""Edited: the palette'),
+               (BASICS, "    fig, (ax,) = figure()\n    fans",
+                '    raise RuntimeError("boom in the figure")\n    fig, (ax,) = figure()\n    fans')]},
+]
+for step in STEPS:
+    step["read"] = ["other/index.html"]
 
 
 def _fresh_render(root: Path, name: str) -> str:
@@ -131,17 +63,20 @@ def _fresh_render(root: Path, name: str) -> str:
     return run.stdout
 
 
+def _figures(log, cached: bool) -> list[str]:
+    return sorted(name for kind, name, _ in log["cached" if cached else "computed"] if kind == "figure")
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    import json
-
-    root = _copy_project(tmp_path_factory.mktemp("copy"))
-    env = {**os.environ, "WEIGHTINIT_CACHE_DIR": str(root / ".cache"), "NO_MKDOCS_2_WARNING": "1",
-           "PYTHONPATH": str(root / "src")}
-    (root / "driver.py").write_text(DRIVER)
-    run = subprocess.run([sys.executable, "driver.py"], cwd=root, env=env, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr[-5000:]
-    return root, {b["label"]: b for b in json.loads(run.stdout)}
+    root = copy_project(tmp_path_factory.mktemp("copy"), PAGES, MKDOCS_YML, figure_modules=("basics",))
+    report = {}
+    for b in drive(root, STEPS):
+        log = b["log"]
+        report[b["label"]] = {**b, "rendered": _figures(log, False), "cached": _figures(log, True),
+                              "computed": sorted(f"{k} {n}" for k, n, _ in log["computed"] if k in ("table", "value")),
+                              "other": b["pages"]["other/index.html"]}
+    return root, report
 
 
 ALL = ["gain_depth", "glorot_compromise", "variance_by_fan"]
@@ -240,7 +175,7 @@ KEYS = textwrap.dedent(
 def test_notebook_keys_follow_the_library_modules_they_import(tmp_path):
     import json
 
-    root = _copy_project(tmp_path)
+    root = copy_project(tmp_path, PAGES, MKDOCS_YML, figure_modules=("basics",))
     (root / "a.py").write_text("# %%\nfrom weightinit.experiments import activation_stats\n")
     # The datasets import no initializer.
     (root / "b.py").write_text("# %%\nimport weightinit.datasets as v\n")
@@ -266,7 +201,7 @@ plugins:
 
 def test_a_failing_notebook_stops_the_build_and_names_it(tmp_path):
     """Notebooks run in the build workers; a cell's error comes back with the notebook's name."""
-    root = _copy_project(tmp_path)
+    root = copy_project(tmp_path, PAGES, MKDOCS_YML, figure_modules=("basics",))
     (root / "mkdocs.yml").write_text(NOTEBOOKS_YML)
     notebooks = root / "docs" / "notebooks"
     notebooks.mkdir()

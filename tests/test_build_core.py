@@ -11,19 +11,10 @@ core reads) sees it, without touching the real install.
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import shutil
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
-
 import pytest
+from site_build import copy_project, drive
 
 pytestmark = pytest.mark.site
-ROOT = Path(__file__).resolve().parents[1]
 UPGRADED = ("numpy", "scipy", "matplotlib")
 
 MKDOCS_YML = """\
@@ -44,90 +35,23 @@ plugins:
       allow_errors: false
 """
 
-DRIVER = textwrap.dedent(
-    r'''
-    import io, json, logging, sys
-    from pathlib import Path
-
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    root = Path.cwd()
-    sys.path.append(str(root / "docs" / "hooks"))
-    import core
-
-
-    def entries():
-        """Every cached result: its path below the cache, and its bytes."""
-        cache = root / ".cache"
-        return {p.relative_to(cache).as_posix(): p.read_bytes() for p in sorted(cache.rglob("*"))
-                if p.is_file() and "templates" not in p.parts}
-
-
-    def run(label):
-        stream.seek(0)
-        stream.truncate()
-        build(load_config(str(root / "mkdocs.yml"), strict=True))
-        log = core.read_log(stream.getvalue())
-        return {"label": label, "log": log, "versions": core.versions(), "entries": sorted(entries())}
-
-
-    if __name__ == "__main__":  # spawned workers import this file: the builds run only here
-        stream = io.StringIO()
-        logging.getLogger("mkdocs").addHandler(logging.StreamHandler(stream))
-        logging.getLogger("mkdocs").setLevel(logging.INFO)
-        report = [run("cold"), run("warm")]
-        for name in sys.argv[1:]:
-            fake = root / "fake" / name
-            info = fake / f"{name}-99.0.dist-info"
-            info.mkdir(parents=True)
-            (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 99.0\n")
-            sys.path.insert(0, str(fake))
-            report.append(run(f"{name} upgraded"))
-        json.dump(report, sys.stdout)
-    '''
-)
-
-
-def _copy_project(tmp: Path) -> Path:
-    root = tmp / "project"
-    shutil.copytree(ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    shutil.copytree(ROOT / "docs" / "hooks", root / "docs" / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "docs" / "index.md").write_text(
-        "# Figures\n\n[[figure: glorot_compromise]]\n\n[[figure: gain_depth]]\n\n[[figure: variance_by_fan]]\n"
-    )
-    (root / "docs" / "other.md").write_text(
-        "# Other\n\nTau: [[value: selu_tau_range]].\n\n[[table: wrong_fan_cases]]\n"
-    )
-    (root / "docs" / "notebooks").mkdir()
-    (root / "docs" / "notebooks" / "small.py").write_text(
-        "# %%\nfrom weightinit.initializers import he_normal\nprint(he_normal((4, 3), rng=0).shape)\n"
-    )
-    (root / "mkdocs.yml").write_text(MKDOCS_YML)
-    init = root / "src" / "weightinit_site" / "figures" / "__init__.py"
-    text = re.sub(r"^from \. import .*$", "from . import basics", init.read_text(), count=1, flags=re.M)
-    text = re.sub(r"^__all__ = .*$", '__all__ = ["FIGURES", "FigureSpec", "basics"]', text, count=1, flags=re.M)
-    init.write_text(text)
-    explorer = root / "src" / "weightinit_site" / "explorer.py"
-    text = explorer.read_text()
-    for old, new in (("WIDTHS = (64, 256, 500)", "WIDTHS = (64,)"),
-                     ("DEPTHS = (1, 2, 3, 5, 10, 20, 30, 50)", "DEPTHS = (1, 2, 3)")):
-        assert old in text, old
-        text = text.replace(old, new)
-    explorer.write_text(text)
-    return root
+PAGES = {
+    "index.md": "# Figures\n\n[[figure: glorot_compromise]]\n\n[[figure: gain_depth]]\n\n[[figure: variance_by_fan]]\n",
+    "other.md": "# Other\n\nTau: [[value: selu_tau_range]].\n\n[[table: wrong_fan_cases]]\n",
+    "notebooks/small.py": "# %%\nfrom weightinit.initializers import he_normal\nprint(he_normal((4, 3), rng=0).shape)\n",
+}
+# The explorer's grid cut to its smallest width and depths.
+EXPLORER = [("src/weightinit_site/explorer.py", "WIDTHS = (64, 256, 500)", "WIDTHS = (64,)"),
+            ("src/weightinit_site/explorer.py", "DEPTHS = (1, 2, 3, 5, 10, 20, 30, 50)", "DEPTHS = (1, 2, 3)")]
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    root = _copy_project(tmp_path_factory.mktemp("core"))
-    (root / "driver.py").write_text(DRIVER)
-    env = {**os.environ, "WEIGHTINIT_CACHE_DIR": str(root / ".cache"), "NO_MKDOCS_2_WARNING": "1",
-           "PYTHONPATH": str(root / "src")}
-    run = subprocess.run([sys.executable, "driver.py", *UPGRADED], cwd=root, env=env, capture_output=True,
-                         text=True)
-    assert run.returncode == 0, run.stderr[-5000:]
-    return {b["label"]: b for b in json.loads(run.stdout)}
+    root = copy_project(tmp_path_factory.mktemp("core"), PAGES, MKDOCS_YML, figure_modules=("basics",),
+                        edits=EXPLORER)
+    steps = [{"label": "cold"}, {"label": "warm"}]
+    steps += [{"label": f"{name} upgraded", "upgrade": name} for name in UPGRADED]
+    return {b["label"]: b for b in drive(root, steps)}
 
 
 ITEMS = sorted([("figure", "gain_depth"), ("figure", "glorot_compromise"), ("figure", "variance_by_fan"),
