@@ -98,6 +98,58 @@ def test_shared_networks_give_the_documents_of_separate_runs():
     assert together == alone
 
 
+def test_each_job_of_the_grid_is_one_network_drawn_by_all_its_choices():
+    # A choice would draw its network on its own with layer_stats' stream; every choice
+    # of a job must draw the same weights, bit for bit, so that one run serves them all.
+    grid = ex.explorer_grid()
+    # Every choice of the page is in exactly one job.
+    every = sorted((w, s, a) for w, choices in grid for s, a in choices)
+    assert every == sorted((w, s, a) for w in ex.WIDTHS for s in ex.SCHEMES for a in ex.ACTIVATIONS_SHOWN)
+    for width, choices in grid:
+        _, first, _ = ex._network(*choices[0], width, 3, ex.N_SAMPLES, ex.SEED)
+        for scheme, activation in choices[1:]:
+            _, net, _ = ex._network(scheme, activation, width, 3, ex.N_SAMPLES, ex.SEED)
+            for mine, theirs in zip(net.layers, first.layers, strict=True):
+                assert mine.W.tobytes() == theirs.W.tobytes(), (width, choices[0], (scheme, activation))
+                assert mine.b.tobytes() == theirs.b.tobytes()
+    # The grid shares across schemes: glorot and he at equal gain, lecun at gain 1.
+    assert (64, (("glorot_normal", "tanh"), ("he_normal", "tanh"))) in grid
+    [unit] = [c for w, c in grid if w == 64 and ("lecun_normal", "tanh") in c]
+    assert {("glorot_normal", "sigmoid"), ("he_normal", "linear")} <= set(unit)
+
+
+def test_grouped_documents_are_those_of_each_choice_alone():
+    depths = [1, 3]
+    for width, choices in ex.explorer_grid():
+        if width != 64:
+            continue
+        together = ex.network_documents(width, choices, depths=depths)
+        alone = [ex.explorer_document(s, a, width, depths=depths) for s, a in choices]
+        assert together == alone, choices
+        # Documents of one activation differ only in the fields that name the scheme.
+        by_activation = {}
+        for doc in together:
+            rest = {k: v for k, v in doc.items() if k not in ("scheme", "gain", "gain_source")}
+            by_activation.setdefault(doc["activation"], []).append(rest)
+        for docs in by_activation.values():
+            assert all(d == docs[0] for d in docs)
+
+
+def test_network_documents_refuses_choices_of_different_networks():
+    with pytest.raises(ValueError, match="choices"):
+        ex.network_documents(64, [("lecun_normal", "tanh"), ("he_normal", "tanh")], depths=[1])
+    with pytest.raises(ValueError, match="choices"):
+        ex.network_documents(64, [], depths=[1])
+
+
+def test_the_hook_plans_one_task_per_job():
+    from conftest import load_hook
+
+    hook = load_hook("explorer")
+    grid = ex.explorer_grid()
+    assert len({hook._task_id(job) for job in grid}) == len(grid)
+
+
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_phi_and_slope_are_the_activation_table_bit_for_bit(activation):
     z = np.concatenate([np.random.default_rng(1).standard_normal(10_000) * 4, [0.0, -0.0, 30.0, -30.0, 1e-300]])

@@ -4,7 +4,7 @@
   file under ``explorer/data/`` (nothing is written into docs/). The files are cached
   together in one entry of ``.cache/explorer/``, keyed by `core.key` on ``explorer.py``
   and every library module it imports, directly or not. When the cache is cold,
-  ``on_pre_build`` plans the grid, one task per (scheme, width), in the build's pool,
+  ``on_pre_build`` plans the grid, one task per (width, network), in the build's pool,
   and the pages build while it runs.
 - ``on_page_markdown`` fills the explorer page's placeholders (``<!-- explorer:NAME -->``)
   with the form controls and the numbers the page quotes, taken from the same module.
@@ -47,13 +47,20 @@ def on_pre_build(config):
     _BUILD.update(path=path, grid=explorer.explorer_grid())
     if not path.is_file():
         # A cold cache: the grid runs in the build's pool, alongside the pages.
-        for scheme, width in _BUILD["grid"]:
-            core.plan(f"explorer.{scheme}.{width}", f"{MODULE}:explorer_documents", (scheme, width))
+        for job in _BUILD["grid"]:
+            core.plan(_task_id(job), f"{MODULE}:network_documents", job)
+
+
+def _task_id(job) -> str:
+    """A grid job's task: its width and its first (scheme, activation), which no other
+    job of that width holds."""
+    width, [(scheme, activation), *_] = job
+    return f"explorer.{width}.{scheme}.{activation}"
 
 
 def _jobs(function, grid):
     """`explorer_files`'s jobs: the pool's results, in the grid's order."""
-    return [core.result(f"explorer.{scheme}.{width}")[0] for scheme, width in grid]
+    return [core.result(_task_id(job))[0] for job in grid]
 
 
 def on_env(env, config, files):

@@ -10,14 +10,19 @@ The network: ``X ~ N(0, 1)`` of shape ``(n_samples, width)``, then `depth` dense
 `width` units with zero biases and the activation after each, built by `MLP.build` from
 one generator seeded with `seed` (inputs first, then each layer's weights in turn). A
 network of depth ``d`` is therefore the first ``d`` layers of a deeper one with the same
-seed, which `explorer_documents` uses to run the forward pass once per (scheme,
-activation, width) at the largest depth. Activations whose scheme draws the same weights
-(every activation for a scheme without a gain, and those of equal gain otherwise) share
-one network.
+seed, which `network_documents` uses to run the forward pass once at the largest depth.
+
+Many choices draw the same network. Every layer is square, so ``glorot_normal`` and
+``he_normal`` draw the same weights at equal gain, and ``lecun_normal`` draws them too
+at gain 1; a scheme without a gain draws one network for every activation.
+`network_key` names what a choice draws, from the registry's parameters. `explorer_grid`
+makes one job per (width, network), and `network_documents` builds that network once,
+runs each of its activations once, and writes the document of every choice it serves.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from dataclasses import dataclass
@@ -27,7 +32,7 @@ import numpy as np
 
 from weightinit.experiments import edge_of_chaos
 from weightinit._checks import check_choice, check_count
-from weightinit.initializers import NONLINEARITIES, gain
+from weightinit.initializers import NONLINEARITIES, VARIANCE_SCALING_SCHEMES, gain, variance_scaling_triple
 from weightinit.nn import ACTIVATIONS, MLP
 from weightinit.recommendations import recommended_gain
 from weightinit.schemes import scheme as _scheme
@@ -154,6 +159,52 @@ def scheme_init(scheme, activation):
     record = _scheme(name)
     full = {**record.params, **params}
     return partial(record.function, **params), lambda fi, fo: record.variance(fi, fo, **full), g
+
+
+def network_key(scheme, activation, width):
+    """What the network of one choice draws at `width`: equal keys, equal weights.
+
+    A variance-scaling scheme (the registry's ``variance_scaling``, or a scheme of
+    `weightinit.initializers.VARIANCE_SCALING_SCHEMES`) draws through
+    `weightinit.variance_scaling`, whose draw depends on its distribution and on the
+    std it takes at the layer's fans. Its key is that pair, read from the registry:
+    the distribution of its triple and the square root of its variance at a
+    ``(width, width)`` layer. Any other scheme is keyed by its registry name and
+    parameters. The seed and the depth are the same for every choice.
+
+    Parameters
+    ----------
+    scheme, activation : str
+        As in `layer_stats`.
+    width : int
+        Width of every layer.
+
+    Returns
+    -------
+    tuple
+        Hashable.
+
+    Examples
+    --------
+    >>> network_key("he_normal", "tanh", 64) == network_key("glorot_normal", "tanh", 64)
+    True
+    >>> network_key("lecun_normal", "sigmoid", 64) == network_key("he_normal", "linear", 64)
+    True
+    >>> network_key("orthogonal", "relu", 64)
+    ('orthogonal', (('gain', 1.4142135623730951),))
+    """
+    width = check_count("width", width, low=1)
+    name, params, _ = _scheme_params(scheme, activation)
+    record = _scheme(name)
+    full = {**record.params, **params}
+    if name == "variance_scaling":
+        distribution = full["distribution"]
+    elif name in VARIANCE_SCALING_SCHEMES:
+        distribution = variance_scaling_triple(name, **full)[2]
+    else:
+        return name, tuple(sorted(full.items()))
+    # The registry's variance is the scale / fan of which variance_scaling takes the root.
+    return "variance_scaling", distribution, math.sqrt(record.variance(width, width, **full))
 
 
 def max_slope(activation):
@@ -513,12 +564,93 @@ def table_rows(stats: LayerStats) -> list:
     ]
 
 
+def network_documents(width, choices, depths=DEPTHS, n_samples=N_SAMPLES, seed=SEED) -> list:
+    """The data files of ``(scheme, activation)`` choices that draw one network at `width`.
+
+    The network is built once, at the largest depth. The forward pass, the gradients
+    and the Jacobian spectra run once per activation of `choices`. Each choice gets its
+    own document (see `explorer_document`); two of the same activation differ only in
+    ``scheme``, ``gain`` and ``gain_source``.
+
+    Parameters
+    ----------
+    width : int
+        Width of every layer.
+    choices : sequence of (str, str)
+        ``(scheme, activation)`` pairs of equal `network_key` at `width`.
+    depths, n_samples, seed
+        As in `explorer_document`.
+
+    Returns
+    -------
+    list of dict
+        One document per choice, in the order of `choices`.
+
+    Raises
+    ------
+    ValueError
+        If `choices` is empty or its choices draw different networks.
+
+    Examples
+    --------
+    >>> docs = network_documents(64, [("glorot_normal", "tanh"), ("he_normal", "tanh")], depths=[2])
+    >>> [d["scheme"] for d in docs], docs[0]["layers"] == docs[1]["layers"]
+    (['glorot_normal', 'he_normal'], True)
+    """
+    width = check_count("width", width, low=1)
+    choices = [tuple(c) for c in choices]
+    keys = {network_key(scheme, activation, width) for scheme, activation in choices}
+    if len(keys) != 1:
+        raise ValueError(f"choices must draw one network at width {width}; got {choices!r}")
+    depths = sorted({check_count("depths", d, low=1) for d in depths})
+    n_samples = check_count("n_samples", n_samples, low=1)
+    n_grad, n_jac = grad_samples(width, n_samples), jacobian_inputs(width, n_samples)
+    x, net, _ = _network(*choices[0], width, depths[-1], n_samples, seed)
+    runs = {}
+    for activation in dict.fromkeys(a for _, a in choices):
+        fwd = _forward(x, net, activation, n_grad)
+        spectra = jacobian_spectra(net, [s[:n_jac] for s in fwd["slopes"]], depths)
+        runs[activation] = {
+            "layers": [
+                [_round(m), _round(s), round(100 * float(f), 2)]
+                for m, s, f in zip(fwd["mean"], fwd["std"], fwd["saturated"])
+            ],
+            "grad_std": {
+                str(d): [_round(v) for v in _grad_std(net, fwd["slopes"][:d], d, seed)]
+                for d in depths
+            },
+            "histograms": {
+                str(layer): {"lo": _round(edges[0], 6), "hi": _round(edges[-1], 6),
+                             "p": [round(float(p), 4) for p in probs]}
+                for layer, (edges, probs) in fwd["histograms"].items()
+            },
+            "jacobian": {str(d): spectrum_summary(sv) for d, sv in spectra.items()},
+        }
+    docs = []
+    for scheme, activation in choices:
+        _, variance, g = scheme_init(scheme, activation)
+        docs.append({
+            "scheme": scheme,
+            "activation": activation,
+            "width": width,
+            "gain": _round(g, 6),
+            "gain_source": (GAIN_SOURCES[activation_gain(activation)[1]] if scheme in _GAIN_SCHEMES
+                            else "the scheme takes no gain"),
+            "sigma_w": _round(math.sqrt(width * variance(width, width)), 6),
+            "n_samples": n_samples,
+            "n_grad": n_grad,
+            "n_jacobian": n_jac,
+            "jacobian_bin": JACOBIAN_BIN,
+            **copy.deepcopy(runs[activation]),  # each document owns its lists, as if alone
+        })
+    return docs
+
+
 def explorer_documents(scheme, width, activations=ACTIVATIONS_SHOWN, depths=DEPTHS,
                        n_samples=N_SAMPLES, seed=SEED) -> list:
     """The data files of one scheme and width, one per activation (see `explorer_document`).
 
-    Activations whose weights are the same draw (the scheme takes no gain, or the gains
-    are equal) share one network, built once.
+    Activations of equal `network_key` share one network (`network_documents`).
 
     Examples
     --------
@@ -528,48 +660,14 @@ def explorer_documents(scheme, width, activations=ACTIVATIONS_SHOWN, depths=DEPT
     """
     for a in activations:
         check_choice("activation", a, ACTIVATIONS_SHOWN)
-    depths = sorted({check_count("depths", d, low=1) for d in depths})
     width = check_count("width", width, low=1)
-    n_samples = check_count("n_samples", n_samples, low=1)
-    n_grad, n_jac = grad_samples(width, n_samples), jacobian_inputs(width, n_samples)
     groups = {}
     for a in activations:
-        name, params, _ = _scheme_params(scheme, a)
-        groups.setdefault(repr((name, sorted(params.items()))), []).append(a)
+        groups.setdefault(network_key(scheme, a, width), []).append((scheme, a))
     docs = {}
-    for members in groups.values():
-        x, net, sigma_w = _network(scheme, members[0], width, depths[-1], n_samples, seed)
-        for activation in members:
-            fwd = _forward(x, net, activation, n_grad)
-            spectra = jacobian_spectra(net, [s[:n_jac] for s in fwd["slopes"]], depths)
-            _, _, g = _scheme_params(scheme, activation)
-            docs[activation] = {
-                "scheme": scheme,
-                "activation": activation,
-                "width": width,
-                "gain": _round(g, 6),
-                "gain_source": (GAIN_SOURCES[activation_gain(activation)[1]] if scheme in _GAIN_SCHEMES
-                                else "the scheme takes no gain"),
-                "sigma_w": _round(sigma_w, 6),
-                "n_samples": n_samples,
-                "n_grad": n_grad,
-                "n_jacobian": n_jac,
-                "jacobian_bin": JACOBIAN_BIN,
-                "layers": [
-                    [_round(m), _round(s), round(100 * float(f), 2)]
-                    for m, s, f in zip(fwd["mean"], fwd["std"], fwd["saturated"])
-                ],
-                "grad_std": {
-                    str(d): [_round(v) for v in _grad_std(net, fwd["slopes"][:d], d, seed)]
-                    for d in depths
-                },
-                "histograms": {
-                    str(layer): {"lo": _round(edges[0], 6), "hi": _round(edges[-1], 6),
-                                 "p": [round(float(p), 4) for p in probs]}
-                    for layer, (edges, probs) in fwd["histograms"].items()
-                },
-                "jacobian": {str(d): spectrum_summary(sv) for d, sv in spectra.items()},
-            }
+    for choices in groups.values():
+        for doc in network_documents(width, choices, depths, n_samples, seed):
+            docs[doc["activation"]] = doc
     return [docs[a] for a in activations]
 
 
@@ -654,20 +752,41 @@ def data_path(scheme, activation, width) -> str:
 
 
 def _cost(job):
-    """Rough relative cost of one (scheme, width) job, to hand out the largest first."""
-    scheme, width = job
-    return width**3 * (2 if scheme == "orthogonal" else 1) * (0 if scheme == "zeros" else 1) + width**2
+    """Rough relative cost of one `explorer_grid` job, to hand out the largest first.
+
+    From serial timings: a run of one activation costs about ``width**2``, a third of
+    that with zero weights (no products); an orthogonal network adds a QR per layer.
+    """
+    width, choices = job
+    kind = network_key(*choices[0], width)[0]
+    runs = len({activation for _, activation in choices})
+    qr = width**3 / 1000 if kind == "orthogonal" else 0.0
+    return width**2 * runs * (0.3 if kind == "zeros" else 1.0) + qr
 
 
 def explorer_grid() -> list:
-    """The ``(scheme, width)`` jobs of `explorer_files`, largest first.
+    """The jobs of `explorer_files`, one per (width, network), largest first.
+
+    A job is ``(width, choices)``: the ``(scheme, activation)`` choices of equal
+    `network_key` at that width, in the order of `SCHEMES` and `ACTIVATIONS_SHOWN`.
+    Every choice of every width is in exactly one job.
 
     Examples
     --------
-    >>> explorer_grid()[0], len(explorer_grid()) == len(SCHEMES) * len(WIDTHS)
-    (('orthogonal', 500), True)
+    >>> grid = explorer_grid()
+    >>> len(grid), sum(len(choices) for _, choices in grid)
+    (39, 126)
+    >>> [choices for width, choices in grid if width == 64 and ("he_normal", "tanh") in choices]
+    [(('glorot_normal', 'tanh'), ('he_normal', 'tanh'))]
     """
-    return sorted(((s, w) for s in SCHEMES for w in WIDTHS), key=_cost, reverse=True)
+    groups = {}
+    for width in WIDTHS:
+        for scheme in SCHEMES:
+            for activation in ACTIVATIONS_SHOWN:
+                key = (width, network_key(scheme, activation, width))
+                groups.setdefault(key, []).append((scheme, activation))
+    jobs = [(width, tuple(choices)) for (width, _), choices in groups.items()]
+    return sorted(jobs, key=_cost, reverse=True)
 
 
 def explorer_files(jobs=None) -> dict:
@@ -677,8 +796,9 @@ def explorer_files(jobs=None) -> dict:
     ----------
     jobs : callable, optional
         ``jobs(function, list_of_argument_tuples) -> list of results``, to spread the
-        grid over processes; runs in order in this process if omitted. The tuples come
-        largest job first, one per (scheme, width) (`explorer_grid`).
+        grid over processes; runs in order in this process if omitted. The function
+        is `network_documents`; the tuples are the jobs of `explorer_grid`, one per
+        (width, network), largest first.
 
     Returns
     -------
@@ -687,11 +807,11 @@ def explorer_files(jobs=None) -> dict:
         and ``phase.json`` (the tanh phase diagram).
     """
     grid = explorer_grid()
-    results = (jobs or (lambda f, args: [f(*x) for x in args]))(explorer_documents, grid)
+    results = (jobs or (lambda f, args: [f(*x) for x in args]))(network_documents, grid)
     files = {}
-    for (scheme, width), documents in zip(grid, results):
+    for (width, _), documents in zip(grid, results):
         for doc in documents:
-            files[data_path(scheme, doc["activation"], width)] = _dump(doc)
+            files[data_path(doc["scheme"], doc["activation"], width)] = _dump(doc)
     files = dict(sorted(files.items()))
     files["phase.json"] = _dump(phase_document())
     files["index.json"] = _dump({
