@@ -38,12 +38,18 @@ def _files(site: Path) -> dict[str, bytes]:
 
 
 def test_a_warm_build_writes_the_same_site(built_site, build_cache, tmp_path):
-    """The whole site, with the API page (autorefs, mkdocstrings' inventory) and search index."""
+    """The whole site, with the API page (autorefs, mkdocstrings' inventory), the search
+    index and llms.txt's Markdown pages."""
+    import core
+
     cold, _ = built_site
     run = _build(ROOT, build_cache, tmp_path / "site")
     assert run.returncode == 0, run.stderr[-5000:]
     hits, pages, search_hits, indexed = _counts(run.stderr)
     assert hits == pages > 40 and search_hits == indexed > 40
+    # llms.txt's Markdown of every page, converted back from its HTML, from the cache too.
+    markdown_hits, markdown = core.read_log(run.stderr)["markdown"]
+    assert markdown_hits == markdown == indexed
     cold_files, warm_files = _files(cold), _files(tmp_path / "site")
     assert sorted(cold_files) == sorted(warm_files)
     differ = [name for name in cold_files if cold_files[name] != warm_files[name]]

@@ -56,6 +56,8 @@ VERSIONED = (
     # What turns a page's Markdown into HTML and search entries.
     "mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-material", "mkdocs-autorefs",
     "mkdocstrings", "mkdocstrings-python", "griffelib",
+    # What turns a page's HTML into the Markdown of llms.txt.
+    "mkdocs-llmstxt", "beautifulsoup4", "soupsieve", "markdownify", "mdformat", "mdformat-tables", "markdown-it-py",
 )
 """The packages whose versions every cache key holds."""
 
@@ -332,6 +334,7 @@ def stop() -> None:
 
 POOL_LINE = "pool: %d worker processes"
 PAGES_LINE = "pages: %d of %d converted from the cache, %d of %d indexed from it"
+MARKDOWN_LINE = "llms.txt: %d of %d pages' Markdown from the cache"
 ITEM_KINDS = ("figure", "table", "value", "notebook", "explorer")
 
 
@@ -344,13 +347,16 @@ _ITEM = re.compile(r"\b(?P<kind>%s) (?P<name>\S+)\s+(?P<seconds>\d+\.\d+) s(?P<c
                    % "|".join(ITEM_KINDS), re.M)
 _POOL = re.compile(POOL_LINE.replace("%d", r"(\d+)"))
 _PAGES = re.compile(PAGES_LINE.replace("%d", r"(\d+)"))
+_MARKDOWN = re.compile(MARKDOWN_LINE.replace("%d", r"(\d+)"))
 
 
 def read_log(text: str) -> dict:
     """What a build log says: ``computed`` and ``cached`` items, each ``(kind, name,
     seconds)``; ``pools``, the number of worker pools started; ``pages``, the page
-    cache's ``(converted from it, pages, indexed from it, indexed)`` or None."""
+    cache's ``(converted from it, pages, indexed from it, indexed)`` or None; ``markdown``,
+    its ``(pages' Markdown for llms.txt from it, pages)`` or None."""
     items = [(m["kind"], m["name"], float(m["seconds"]), bool(m["cached"])) for m in _ITEM.finditer(text)]
-    pages = _PAGES.search(text)
+    pages, markdown = _PAGES.search(text), _MARKDOWN.search(text)
     return {"computed": [i[:3] for i in items if not i[3]], "cached": [i[:3] for i in items if i[3]],
-            "pools": len(_POOL.findall(text)), "pages": tuple(map(int, pages.groups())) if pages else None}
+            "pools": len(_POOL.findall(text)), "pages": tuple(map(int, pages.groups())) if pages else None,
+            "markdown": tuple(map(int, markdown.groups())) if markdown else None}

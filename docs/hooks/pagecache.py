@@ -15,6 +15,10 @@ search, though the edit changed one page. This hook keeps both results in
   `core.key` (which holds the versions of the Markdown toolchain).
 - **The search entries** Material's search plugin made of the page, keyed on its final
   HTML, URL, title, table of contents and front matter.
+- **The page as Markdown** for ``llms.txt`` (the llmstxt plugin converts the HTML back
+  with BeautifulSoup, markdownify and mdformat: three quarters of a warm build), keyed
+  on the HTML, the plugin's settings for the page and its ``preprocess`` file
+  (``docs/hooks/llms.py``).
 - **The theme's compiled templates** (Jinja's bytecode cache, keyed on their source).
 
 Pages that include snippets (``--8<--``) are converted every time; notebooks have
@@ -30,10 +34,11 @@ import json
 import logging
 import re
 import threading
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import core
 import jinja2
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -73,6 +78,8 @@ def on_files(files, config):
         h.update(f"\n{file.src_uri} {file.url}".encode())
     _BUILD.clear()
     _BUILD.update(base=h.hexdigest(), pages=0, hits=0, search=0, search_hits=0)
+    _BUILD.update(markdown=0, markdown_hits=0)
+    _cache_llms_markdown(config.plugins.get("llmstxt"), Path(config.config_file_path).parent)
     search = config.plugins.get("material/search")
     if search is not None and getattr(search, "search_index", None) is not None:
         index = search.search_index
@@ -98,6 +105,8 @@ def on_post_build(config):
     if _BUILD.get("pages"):
         log.info(core.PAGES_LINE, _BUILD["hits"],
                  _BUILD["pages"], _BUILD["search_hits"], _BUILD["search"])
+    if _BUILD.get("markdown"):
+        log.info(core.MARKDOWN_LINE, _BUILD["markdown_hits"], _BUILD["markdown"])
 
 
 def _entry_path(kind: str, page, key: str) -> Path:
@@ -231,3 +240,46 @@ def _cached_entries(index, original):
         _store(path, index.entries[before:])
 
     return add
+
+
+# ------------------------------------------------------------------ llms.txt
+
+
+def _cache_llms_markdown(plugin, root: Path) -> None:
+    """The llmstxt plugin's conversion of a page's HTML to Markdown, taken from the cache
+    when the same HTML was converted with the same settings before.
+
+    The plugin's ``on_page_content`` calls its module's ``_generate_page_markdown``
+    (mkdocs-llmstxt 0.5, held by pyproject.toml's pin) with the page's HTML and keywords
+    only; the wrapper stands in for that function while this build runs.
+    """
+    if plugin is None:
+        return
+    from mkdocs_llmstxt._internal import plugin as module
+
+    original = getattr(module, "_generate_page_markdown", None)
+    original = getattr(original, "__wrapped__", original)
+    expected = {"html", "should_autoclean", "preprocess", "path", "base_uri", "page_uri"}
+    if original is None or set(inspect.signature(original).parameters) != expected:
+        raise PluginError("docs/hooks/pagecache.py caches mkdocs_llmstxt._internal.plugin._generate_page_markdown"
+                          f"({', '.join(sorted(expected))}); the installed mkdocs-llmstxt has none such: "
+                          "check the cache against it")
+    preprocess = plugin.config.preprocess
+    source = (root / preprocess).read_bytes() if preprocess else b""
+
+    def generate(html, **options):
+        # `path`, where the plugin writes the page, differs between site folders; the
+        # preprocess function (docs/hooks/llms.py) does not read it.
+        settings = json.dumps({k: v for k, v in options.items() if k != "path"}, sort_keys=True)
+        name = PurePosixPath(options["page_uri"]).with_suffix(".md").as_posix()
+        path = core.entry("pages/llms", name, core.key(_BUILD["base"], html, settings, source), ".md")
+        _BUILD["markdown"] += 1
+        if path.is_file():
+            _BUILD["markdown_hits"] += 1
+            return path.read_text(encoding="utf-8")
+        markdown = original(html, **options)
+        core.store(path, markdown.encode("utf-8"))
+        return markdown
+
+    generate.__wrapped__ = original
+    module._generate_page_markdown = generate
