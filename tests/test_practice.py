@@ -46,6 +46,14 @@ def test_initial_loss_is_ln_c_for_a_zero_last_layer_and_grows_with_its_scale():
     assert losses[0] < losses[1] < losses[2]
 
 
+def test_initial_loss_last_init_rescales_the_same_draws():
+    """LeCun's variance on the last layer is He's halved: the same loss as He times 1/sqrt(2)."""
+    assert practice.initial_loss(1.0, last_init="lecun_normal") == pytest.approx(
+        practice.initial_loss(1 / math.sqrt(2)), rel=1e-12)
+    with pytest.raises(ValueError, match="last_init must be one of"):
+        practice.initial_loss(1.0, last_init="orthogonal")
+
+
 def test_update_ratios_are_linear_in_the_learning_rate():
     from weightinit.nn import MLP
 

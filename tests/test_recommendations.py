@@ -91,10 +91,14 @@ def test_rendered_tables_file_gelu_under_its_exact_gain():
 _USE_PAGES = {posixpath.basename(u.page): u.key for u in rec.USES.values()}
 _USE_PAGES["selu.md"] = "lecun"  # "SELU and LeCun normal"
 _USE_WORDS = {"he": r"\bHe\b", "glorot": r"\bGlorot\b", "lecun": r"\bLeCun\b",
-              "orthogonal": r"\b[Oo]rthogonal\b", "exact_gain": r"\bexact gain\b"}
+              "orthogonal": r"\b[Oo]rthogonal\b", "exact_gain": r"\bexact gain\b",
+              "small_or_zero": r"\b[Ss]mall or (?:at )?zero\b"}
+#: The layer a softmax follows, by the names pages give it.
+_SOFTMAX_LAYER = {"classifier head": "softmax", "classifier's last layer": "softmax",
+                  "last layer of a classifier": "softmax"}
 _NAMES = sorted(
     {**{k.replace("_", " "): k for k in rec.ACTIVATION_NAMES}, **{k: k for k in rec.ACTIVATION_NAMES},
-     **{v: k for k, v in rec.ACTIVATION_NAMES.items()}, "Leaky ReLU": "leaky_relu"}.items(),
+     **{v: k for k, v in rec.ACTIVATION_NAMES.items()}, "Leaky ReLU": "leaky_relu", **_SOFTMAX_LAYER}.items(),
     key=lambda kv: -len(kv[0]),
 )
 _NEGATED = re.compile(r"\b(not|never|avoid|nor)\b[^.;:]*$", re.I)
@@ -139,21 +143,26 @@ def filings(text: str, page: str = "") -> list[tuple[str, str, str, str]]:
 
     - a table row whose first cell names activations, under the schemes its other cells
       link to or name;
-    - a list item whose lead (bold, or a short phrase before a colon) names activations and
-      does not start with "not", "never", "avoid", under the schemes its first sentence
-      links to or names, or a "→ [link]" points to;
+    - a list item whose lead (bold, or a short phrase before a colon; a bold lead that ends in a
+      comma runs on to its sentence's end) names activations and does not start with "not",
+      "never", "avoid", under the schemes its first sentence links to or names, or a
+      "→ [link]" points to; on a scheme's own page, an item of "When to use it" also under
+      that scheme;
     - on a scheme's own page, "Use it for ..." up to the sentence's end, under that scheme.
     """
     out = []
+    own = _USE_PAGES.get(posixpath.basename(page))
     lines = text.splitlines()
-    items, i = [], 0
+    items, i, heading = [], 0, ""
     while i < len(lines):
         line = lines[i]
+        if line.startswith("## "):
+            heading = line[3:].strip()
         if re.match(r"\s*- ", line):
             j = i + 1
             while j < len(lines) and lines[j].startswith("  ") and not re.match(r"\s*- ", lines[j]):
                 j += 1
-            items.append(" ".join(x.strip() for x in lines[i:j]))
+            items.append((heading, " ".join(x.strip() for x in lines[i:j])))
             i = j
             continue
         if line.startswith("|") and not re.match(r"\|\s*-", line):
@@ -163,18 +172,24 @@ def filings(text: str, page: str = "") -> list[tuple[str, str, str, str]]:
                 for use in uses_in(" | ".join(cells[1:]), words=True):
                     out.append((a, where, use, line))
         i += 1
-    for item in items:
+    for heading, item in items:
         m = re.match(r"- \*\*(?P<lead>.+?)\*\*(?P<rest>.*)", item) or re.match(
             r"- (?P<lead>[^:*\[.]{1,60}): (?P<rest>.*)", item)
         if not m or re.match(r"(not|never|avoid|do not)\b", m["lead"], re.I):
             continue
-        where = structure_of(m["lead"])
-        first = re.split(r"(?<=[.;])\s", m["rest"].strip(" .:"), maxsplit=1)[0]
-        pointed = " ".join(re.findall(r"→\s*(\[[^\]]*\]\([^)]*\))", m["rest"]))
-        for a in activations_in(m["lead"]):
-            for use in uses_in(first, words=True) | uses_in(pointed, words=False):
+        lead, rest = m["lead"], m["rest"]
+        if item.startswith("- **") and lead.endswith(","):
+            end, rest = (re.split(r"(?<=[.;:])\s", rest, maxsplit=1) + [""])[:2]
+            lead += end
+        where = structure_of(lead)
+        first = re.split(r"(?<=[.;])\s", rest.strip(" .:"), maxsplit=1)[0]
+        pointed = " ".join(re.findall(r"→\s*(\[[^\]]*\]\([^)]*\))", rest))
+        uses = uses_in(first, words=True) | uses_in(pointed, words=False)
+        if own and heading == "When to use it":
+            uses.add(own)
+        for a in activations_in(lead):
+            for use in uses:
                 out.append((a, where, use, item))
-    own = _USE_PAGES.get(posixpath.basename(page))
     if own:
         for m in re.finditer(r"(?<![Nn]ot )\bUse it (?:for|with) (?P<span>[^.]*)", text):
             for a in activations_in(m["span"]):
@@ -230,6 +245,58 @@ OLD_CHOOSER = """\
 def test_a_page_filing_gelu_under_he_is_caught(text, page):
     bad = misfiled(text, page)
     assert bad and all(("GELU" in b and "He / Kaiming" in b) or "tanh under He" in b for b in bad), bad
+
+
+# glorot.md's "When to use it" before the softmax row had its own use: both items caught.
+OLD_GLOROT = """\
+## When to use it
+
+- **tanh, sigmoid, softsign and linear layers,** and softmax output layers. For tanh, PyTorch
+  suggests `gain=5/3`.
+- **Layers whose fans differ a lot,** such as an embedding projection or a classifier head,
+  when you care about the gradients as much as the activations.
+- **Not for deep ReLU networks:** on square layers Glorot's variance equals LeCun's.
+"""
+
+
+def test_a_scheme_page_recommending_itself_for_the_softmax_layer_is_caught():
+    bad = misfiled(OLD_GLOROT, "schemes/glorot.md")
+    assert len(bad) == 2 and all(b.startswith("softmax under Glorot / Xavier") for b in bad), bad
+    assert not misfiled(OLD_GLOROT, "schemes/x.md")  # not a scheme's own page
+    assert not misfiled(OLD_GLOROT.replace(" and softmax output layers", "").replace(
+        " or a classifier head", ""), "schemes/glorot.md")
+
+
+def test_the_softmax_row_is_what_the_initial_loss_shows():
+    """The row's reason: zero, or a scheme times 0.01, starts at ln C; the schemes that keep the
+    signal's scale start above it, Glorot's on a 256 -> 10 layer almost at He's loss."""
+    from weightinit.practice import initial_loss
+
+    assert rec.uses_for("softmax") == ("small_or_zero",) and rec.recommended_gain("softmax") == 0.0
+    assert "softmax" in SCHEMES["zeros"].suits
+    assert not any("softmax" in SCHEMES[s].suits for s in ("glorot_normal", "lecun_normal", "he_normal"))
+    ln_c = math.log(10)
+    assert initial_loss(0.0)[0] == pytest.approx(ln_c, abs=1e-12)
+    full = {}
+    for scheme in ("he_normal", "glorot_normal", "lecun_normal"):
+        assert abs(initial_loss(0.01, last_init=scheme)[0] - ln_c) < 1e-3
+        full[scheme] = initial_loss(1.0, last_init=scheme)[0]
+        assert full[scheme] > ln_c + 0.2, scheme
+    assert abs(full["glorot_normal"] - full["he_normal"]) < 0.05
+
+
+_DRAW = re.compile(r"= wi\.(?P<scheme>\w+)\([^#]*\)(?:\s*\*\s*(?P<factor>[0-9.e-]+))?\s*#(?P<comment>.*)")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_code_drawing_a_softmax_layer_follows_the_table(page):
+    """A snippet line that draws the layer before a softmax (its comment says so) uses the
+    row's scheme, or another times a small factor."""
+    small = {s for u in rec.uses_for("softmax") for s in rec.USES[u].schemes}
+    for line in page.read_text(encoding="utf-8").splitlines():
+        m = _DRAW.search(line)
+        if m and re.search(r"softmax|output layer|classifier", m["comment"]):
+            assert m["scheme"] in small or (m["factor"] and float(m["factor"]) <= 0.1), line
 
 
 def test_the_checker_reads_the_right_filings_as_right():

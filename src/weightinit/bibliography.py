@@ -155,7 +155,8 @@ _ENTRIES = [
           "Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour", "arXiv", "https://arxiv.org/abs/1706.02677",
           "Zero-initialized last BatchNorm scale in each residual block.", _RESIDUAL),
     Entry("zhang2019", ("Zhang", "Dauphin", "Ma"), 2019, "Fixup Initialization: Residual Learning Without Normalization",
-          "ICLR", "https://arxiv.org/abs/1901.09321", "Fixup.", _RESIDUAL),
+          "ICLR", "https://arxiv.org/abs/1901.09321",
+          "Fixup: the classification layer and the last layer of each residual branch start at zero.", _RESIDUAL),
     Entry("vaswani2017", ("Vaswani", "Shazeer", "Parmar", "Uszkoreit", "Jones", "Gomez", "Kaiser", "Polosukhin"),
           2017, "Attention Is All You Need", "NeurIPS", "https://arxiv.org/abs/1706.03762",
           r"Tied embeddings scaled by $\sqrt{d_\text{model}}$.", _RESIDUAL),
@@ -319,6 +320,7 @@ _CHECKED: dict[str, tuple[str, ...]] = {
     "peebles2023": ("§3.2",),
     "zhang2023": ("§3.1",),
     "klambauer2017": ("Theorem 1", "Theorem 2", "Theorem 3"),
+    "dosovitskiy2021": ("§3.2",),
 }
 
 #: Every cited work, by key, in the order the reference page lists them.

@@ -310,7 +310,7 @@ def variance_scaling(
 
 
 def zeros(shape: Shape, *, rng: Seed = None, dtype: DTypeLike = np.float64) -> np.ndarray:
-    """All zeros. Fine for biases; for weights it keeps every unit identical.
+    """All zeros: biases and a classifier's last layer; in a hidden layer the units stay equal.
 
     Parameters
     ----------

@@ -16,6 +16,7 @@ from ._checks import as_generator, check_choice, check_positive
 from ._sampling import truncated_moments
 from .initializers import he_normal
 from .nn import MLP, cross_entropy, train
+from .schemes import SCHEMES
 
 __all__ = ["fixed_normal", "DEPTH_CASES", "dead_fractions", "DIAGNOSE_CASES", "depth_profiles", "EQUIVALENTS", "Equivalent", "DIAGNOSE_SIZES", "LOW_PRECISION", "PrecisionLoss", "diagnose_case", "reproducibility", "batchnorm_stack", "bfloat16_round",
            "first_nonfinite_layer", "initial_loss", "precision_loss", "reinit_after_loading",
@@ -152,21 +153,29 @@ def first_nonfinite_layer(std, activation="relu", width=256, depth=30, dtype="fl
     return None
 
 
-def initial_loss(last_scale, n_classes=10, widths=(32, 256, 256), n_samples=2000, rng=0):
+#: The last-layer schemes `initial_loss` compares: the normal variance-scaling schemes at gain 1.
+_LAST_INITS = ("he_normal", "glorot_normal", "lecun_normal")
+
+
+def initial_loss(last_scale, n_classes=10, widths=(32, 256, 256), n_samples=2000, rng=0,
+                 last_init="he_normal"):
     """Cross-entropy at initialization of a He-initialized ReLU classifier whose last layer is
-    multiplied by `last_scale`, on random labels.
+    drawn with `last_init` and multiplied by `last_scale`, on random labels.
 
     A network that knows nothing should say ``1/C`` to every class, a loss of ``ln C``.
 
     Parameters
     ----------
     last_scale : float
-        Factor on the He-normal weights of the last layer (0 gives a zero last layer).
+        Factor on the last layer's weights (0 gives a zero last layer).
     n_classes : int, default 10
     widths : sequence of int
         Input and hidden widths.
     n_samples : int
     rng : None, int or numpy.random.Generator, default 0
+    last_init : {"he_normal", "glorot_normal", "lecun_normal"}, default "he_normal"
+        The last layer's scheme. Its weights are the He-normal draws rescaled to its variance,
+        so every scheme sees the same draws, inputs and labels.
 
     Returns
     -------
@@ -179,10 +188,16 @@ def initial_loss(last_scale, n_classes=10, widths=(32, 256, 256), n_samples=2000
     >>> loss, confidence = initial_loss(0.0)
     >>> round(loss, 6) == round(math.log(10), 6), round(confidence, 6)
     (True, 0.1)
+    >>> bool(initial_loss(1.0, last_init="glorot_normal")[0] > math.log(10) + 0.5)
+    True
     """
+    check_choice("last_init", last_init, _LAST_INITS)
     gen = as_generator(rng)
     net = MLP.build([*widths, n_classes], "relu", init="he_normal", rng=gen)
-    net.layers[-1].W *= last_scale
+    last, he = SCHEMES[last_init], SCHEMES["he_normal"]
+    fans = (widths[-1], n_classes)
+    ratio = last.variance(*fans, **last.params) / he.variance(*fans, **he.params)
+    net.layers[-1].W *= last_scale * math.sqrt(ratio)
     x = gen.standard_normal((n_samples, widths[0]))
     y = gen.integers(0, n_classes, n_samples)
     logits = net.predict(x)

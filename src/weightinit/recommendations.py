@@ -6,6 +6,9 @@ scheme. The pages that recommend a scheme render their tables from it (see
 test reads the pages' hand-written recommendations against it. The gains are computed,
 not typed: He's from `weightinit.gain`, the exact gain from
 `weightinit.meanfield.exact_gain`, the critical gain from `weightinit.meanfield.chi_1`.
+
+A layer followed by a softmax is a classifier's last layer: the table starts it small or at
+zero, not at a variance that keeps the signal's scale (see `weightinit.practice.initial_loss`).
 """
 
 from __future__ import annotations
@@ -64,14 +67,16 @@ class Use:
     Attributes
     ----------
     key : str
-        Short handle: ``he``, ``exact_gain``, ``glorot``, ``lecun``, ``orthogonal``.
+        Short handle: ``he``, ``exact_gain``, ``glorot``, ``lecun``, ``orthogonal``,
+        ``small_or_zero``.
     label : str
         Its name on the pages.
     page : str
         The page that explains it, relative to ``docs/``.
     schemes : tuple of str
         The registry schemes that draw it (the exact gain: `weightinit.variance_scaling`
-        with ``scale = g**2`` and ``mode = "fan_in"``).
+        with ``scale = g**2`` and ``mode = "fan_in"``; small or zero: `weightinit.zeros`, or
+        another scheme's draw times a small factor such as 0.01).
     """
 
     key: str
@@ -88,11 +93,12 @@ USES: dict[str, Use] = {
         Use("glorot", "Glorot / Xavier", "schemes/glorot.md", ("glorot_normal", "glorot_uniform")),
         Use("lecun", "LeCun", "schemes/lecun.md", ("lecun_normal", "lecun_uniform")),
         Use("orthogonal", "Orthogonal", "schemes/orthogonal.md", ("orthogonal",)),
+        Use("small_or_zero", "small or zero", "pitfalls/overconfident-output.md", ("zeros",)),
     )
 }
 
 #: How a recommendation's gain is obtained (see `recommended_gain`).
-GAIN_RULES = ("he", "exact", "unit", "critical")
+GAIN_RULES = ("he", "exact", "unit", "critical", "zero")
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,8 @@ class Recommendation:
         :math:`\\sqrt{2}`, a leaky ReLU's :math:`\\sqrt{2 / (1 + s^2)}`); ``exact``, the
         second-moment gain of `weightinit.meanfield.exact_gain`; ``unit``, 1;
         ``critical``, the gain at which a perturbation neither grows nor shrinks from
-        layer to layer with zero biases, :math:`\\chi_1 = 1` at :math:`q^* = 0`.
+        layer to layer with zero biases, :math:`\\chi_1 = 1` at :math:`q^* = 0`; ``zero``,
+        0 (zero weights).
     structure : str
         A key of `STRUCTURES`.
     why : str
@@ -134,8 +141,9 @@ class Recommendation:
 
 
 # The reasons link to the papers they cite; the links come from the bibliography.
-_HE2015, _GLOROT2010, _LECUN1998, _KLAMBAUER2017, _PENNINGTON2017 = (
-    ENTRIES[key].url for key in ("he2015", "glorot2010", "lecun1998", "klambauer2017", "pennington2017"))
+_HE2015, _GLOROT2010, _LECUN1998, _KLAMBAUER2017, _PENNINGTON2017, _ZHANG2019, _DOSOVITSKIY2021 = (
+    ENTRIES[key].url for key in ("he2015", "glorot2010", "lecun1998", "klambauer2017", "pennington2017",
+                                 "zhang2019", "dosovitskiy2021"))
 
 RECOMMENDATIONS: tuple[Recommendation, ...] = (
     Recommendation(
@@ -150,13 +158,20 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         r"a unit pre-activation variance, $g = 1/\sqrt{\mathbb{E}[\phi(u)^2]}$ "
         r"with $u \sim \mathcal{N}(0, 1)$."),
     Recommendation(
-        ("tanh", "sigmoid", "linear", "softmax"), ("glorot", "lecun"), "unit", "layer",
+        ("tanh", "sigmoid", "linear"), ("glorot", "lecun"), "unit", "layer",
         "Glorot averages the fans to balance the forward and the backward pass "
         f"([Glorot and Bengio 2010]({_GLOROT2010})); "
         "LeCun keeps the forward pass only "
         f"([LeCun et al. 1998]({_LECUN1998})). "
         "Glorot's derivation assumes a slope of 1 at 0 (Glorot and Bengio 2010, §4.2.1); for "
         "sigmoid, whose slope there is 1/4, gain 1 is a convention."),
+    Recommendation(
+        ("softmax",), ("small_or_zero",), "zero", "layer",
+        "The layer before a softmax is a classifier's last layer. At zero, or at a He, Glorot or "
+        "LeCun draw times 0.01, every class starts at about $1/C$, a loss of about $\\ln C$; at "
+        "their full variance the logits are of order 1 and the loss starts higher. Fixup "
+        f"starts this layer at zero ([Zhang et al. 2019]({_ZHANG2019})), and so does ViT for "
+        f"fine-tuning ([Dosovitskiy et al. 2021, §3.2]({_DOSOVITSKIY2021}))."),
     Recommendation(
         ("selu",), ("lecun",), "unit", "layer",
         r"Self-normalization needs weights of variance $1/n_\text{in}$ "
@@ -243,8 +258,8 @@ def recommended_gain(activation: str, structure: str = "layer", param: float | N
     --------
     >>> round(recommended_gain("gelu"), 4), round(recommended_gain("relu") ** 2, 12)
     (1.5335, 2.0)
-    >>> recommended_gain("tanh", "deep_plain")
-    1.0
+    >>> recommended_gain("tanh", "deep_plain"), recommended_gain("softmax")
+    (1.0, 0.0)
     """
     rows = recommendations_for(activation, structure)
     if not rows:
@@ -260,6 +275,8 @@ def recommended_gain(activation: str, structure: str = "layer", param: float | N
         return mf.exact_gain(activation, param=param)
     if rule == "critical":
         return 1.0 / math.sqrt(float(mf.chi_1(1.0, 0.0, activation, q=0.0)))
+    if rule == "zero":
+        return 0.0
     return 1.0
 
 
@@ -274,8 +291,8 @@ def suits(scheme: str) -> tuple[str, ...]:
 
     Examples
     --------
-    >>> suits("he_normal")
-    ('relu', 'leaky_relu', 'prelu')
+    >>> suits("he_normal"), suits("glorot_normal"), suits("zeros")
+    (('relu', 'leaky_relu', 'prelu'), ('tanh', 'sigmoid', 'linear'), ('softmax',))
     >>> suits("orthogonal")
     ('very deep plain networks (tanh, linear)', 'recurrent weight matrices (tanh, linear)')
     """

@@ -176,7 +176,8 @@ SCHEMES: dict[str, Scheme] = {
             variance=lambda fan_in, fan_out: 0.0,
             formula=r"W = 0",
             variance_tex="0",
-            summary="Every weight is zero: every unit computes the same thing and gets the same update.",
+            summary="Every weight is zero: in a hidden layer every unit computes the same thing and gets "
+            "the same update.",
             suits=("biases",),
             cites=None,
         ),

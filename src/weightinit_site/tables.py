@@ -685,14 +685,26 @@ def diagnose_tanh_std001() -> str:
     return _diagnose_table("tanh_std001")
 
 
+#: The last layers of `initial_loss_by_last_scale`: label, scheme, factor.
+_LAST_LAYERS = (
+    ("zeros", "he_normal", 0.0),
+    ("He normal × 0.01", "he_normal", 0.01),
+    ("LeCun normal", "lecun_normal", 1.0),
+    ("Glorot normal", "glorot_normal", 1.0),
+    ("He normal", "he_normal", 1.0),
+    ("He normal × 10", "he_normal", 10.0),
+    ("He normal × 100", "he_normal", 100.0),
+)
+
+
 def initial_loss_by_last_scale() -> str:
-    """Initial cross-entropy of a 10-class He ReLU classifier for several last-layer scales."""
+    """Initial cross-entropy of a 10-class He ReLU classifier for several last layers:
+    zeros, the three normal schemes, He's scaled down and up (``practice.initial_loss``)."""
     from weightinit.practice import initial_loss
 
     lines = [_row(["last layer", "initial loss", "ln 10", "mean top probability"]), _row(["---"] * 4)]
-    for scale in (0.0, 0.01, 1.0, 10.0, 100.0):
-        loss, confidence = initial_loss(scale)
-        label = "zeros" if scale == 0 else f"He normal × {scale:g}"
+    for label, scheme, scale in _LAST_LAYERS:
+        loss, confidence = initial_loss(scale, last_init=scheme)
         lines.append(_row([label, f"{loss:.3f}", f"{math.log(10):.3f}", f"{confidence:.3f}"]))
     return "\n".join(lines) + "\n"
 
