@@ -58,6 +58,8 @@ VERSIONED = (
     "mkdocstrings", "mkdocstrings-python", "griffelib",
     # What turns a page's HTML into the Markdown of llms.txt.
     "mkdocs-llmstxt", "beautifulsoup4", "soupsieve", "markdownify", "mdformat", "mdformat-tables", "markdown-it-py",
+    # What prunes the notebooks' stylesheet.
+    "tinycss2",
 )
 """The packages whose versions every cache key holds."""
 
