@@ -2,17 +2,19 @@
 
 `copy_project` makes a copy of the project to build: the whole site, or the library and
 the hooks with a few pages of the caller's. `drive` builds the copy in one new Python
-process, once per step, the way ``mkdocs serve`` rebuilds (the configuration, plugins
-and hooks loaded anew each time), after the step's edits; and returns what each build
-did, read from its log by the core (``core.read_log``, the log's one definition).
+process, once per step, after the step's edits, the way ``mkdocs serve`` rebuilds: the
+configuration loaded anew each time (and with it the plugins, but for those MkDocs
+keeps, such as Material's search), the hook modules imported once per process. It
+returns what each build did, read from its log by the core (``core.read_log``, the
+log's one definition), and the wall and CPU seconds of the whole process.
 
 A step is a dict: ``label``; optionally ``edits`` (``[path, old, new]``, applied first,
 each ``old`` required), ``upgrade`` (a package whose installed version then reads 99.0,
 through a ``NAME-99.0.dist-info`` folder put first on the path: ``importlib.metadata``
 sees it, the real install is untouched), ``importers`` (a library module: the figures
 and notebooks whose code imports it, found before the edits) and ``read`` (built pages
-to return). Each result holds the label; ``seconds`` and ``cpu`` (this process and its
-children: the pool's workers, Node); ``log``; ``error``, the log of a build that failed,
+to return). Each result holds the label; ``seconds`` and ``cpu`` of its build (this
+process and its children: the pool's workers, Node); ``log``; ``error``, the log of a build that failed,
 else None; ``versions``, the package versions the core keyed on; ``entries``, the
 cache's files; ``svgs``, the built figures; ``pages``; ``importers``.
 
@@ -91,18 +93,33 @@ def copy_project(tmp: Path, pages: dict[str, str] | None = None, mkdocs_yml: str
     return root
 
 
-def drive(root: Path, steps: list[dict]) -> list[dict]:
-    """Build the copy at `root` once per step, in one new Python process; see the module."""
+def drive(root: Path, steps: list[dict]) -> tuple[list[dict], dict]:
+    """Build the copy at `root` once per step, in one new Python process; see the module.
+
+    Returns
+    -------
+    builds : list of dict
+        What each step's build did.
+    process : dict
+        ``seconds`` and ``cpu`` of the whole process and its children, start-up and
+        imports included: what a reader running ``mkdocs build`` waits for.
+    """
+    import resource
+    import time
+
     (root / "steps.json").write_text(json.dumps(steps), encoding="utf-8")
     report = root / "report.json"
     report.unlink(missing_ok=True)
     env = {**os.environ, "WEIGHTINIT_CACHE_DIR": str(root / ".cache"), "NO_MKDOCS_2_WARNING": "1",
            "PYTHONPATH": str(root / "src")}
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     run = subprocess.run([sys.executable, str(Path(__file__).resolve()), "steps.json", "report.json"], cwd=root,
                          env=env, capture_output=True, text=True)
+    seconds, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode or not report.is_file():
         raise RuntimeError(f"the build driver failed ({run.returncode}):\n{run.stdout[-2000:]}\n{run.stderr[-5000:]}")
-    return json.loads(report.read_text(encoding="utf-8"))
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return json.loads(report.read_text(encoding="utf-8")), {"seconds": seconds, "cpu": cpu}
 
 
 # ------------------------------------------------------------------ in the driver's process

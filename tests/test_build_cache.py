@@ -71,7 +71,7 @@ def _figures(log, cached: bool) -> list[str]:
 def builds(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("copy"), PAGES, MKDOCS_YML, figure_modules=("basics",))
     report = {}
-    for b in drive(root, STEPS):
+    for b in drive(root, STEPS)[0]:
         log = b["log"]
         report[b["label"]] = {**b, "rendered": _figures(log, False), "cached": _figures(log, True),
                               "computed": sorted(f"{k} {n}" for k, n, _ in log["computed"] if k in ("table", "value")),

@@ -3,8 +3,9 @@ an upgrade of numpy, scipy or matplotlib.
 
 Works on a temporary copy of the project with every hook that caches a result: three
 figures, a table, a value, a notebook, the explorer's data (its grid cut to the smallest
-width and depths, so that it takes seconds) and the pages. One Python process builds it
-cold, then once more after each upgrade: a ``NAME-99.0.dist-info`` folder put first on
+width and depths, so that it takes seconds), and the pages' HTML, search entries and
+llms.txt Markdown and the notebooks' stylesheet. One Python process builds it cold, warm,
+after a page's edit, then once more after each upgrade: a ``NAME-99.0.dist-info`` folder put first on
 the path makes the package's installed version 99.0, as ``importlib.metadata`` (what the
 core reads) sees it, without touching the real install.
 """
@@ -19,20 +20,36 @@ UPGRADED = ("numpy", "scipy", "matplotlib")
 
 MKDOCS_YML = """\
 site_name: copy
+site_url: https://example.org/
+theme:
+  name: material
+  font: false
 exclude_docs: |
   hooks/
+nav:
+  - index.md
+  - other.md
+  - notebooks/small.py
 hooks:
   - docs/hooks/tasks.py
   - docs/hooks/explorer.py
   - docs/hooks/directives.py
   - docs/hooks/notebooks.py
+  - docs/hooks/llms.py
+  - docs/hooks/notebook_css.py
   - docs/hooks/pagecache.py
 plugins:
+  - material/search
   - mkdocs-jupyter:
       include: ["notebooks/*.py"]
       ignore: ["*.md"]
       execute: true
       allow_errors: false
+  - llmstxt:
+      autoclean: false
+      preprocess: docs/hooks/llms.py
+      sections:
+        Home: [index.md]
 """
 
 PAGES = {
@@ -49,9 +66,10 @@ EXPLORER = [("src/weightinit_site/explorer.py", "WIDTHS = (64, 256, 500)", "WIDT
 def builds(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("core"), PAGES, MKDOCS_YML, figure_modules=("basics",),
                         edits=EXPLORER)
-    steps = [{"label": "cold"}, {"label": "warm"}]
+    steps = [{"label": "cold"}, {"label": "warm"},
+             {"label": "a page edited", "edits": [("docs/other.md", "Tau:", "The tau of SELU:")]}]
     steps += [{"label": f"{name} upgraded", "upgrade": name} for name in UPGRADED]
-    return {b["label"]: b for b in drive(root, steps)}
+    return {b["label"]: b for b in drive(root, steps)[0]}
 
 
 ITEMS = sorted([("figure", "gain_depth"), ("figure", "glorot_compromise"), ("figure", "variance_by_fan"),
@@ -75,12 +93,24 @@ def test_a_warm_build_computes_nothing_and_starts_no_pool(builds):
     assert {kind for kind, _ in _items(warm, "cached")} == {"figure", "notebook", "explorer"}
     converted, pages, _, _ = warm["pages"]
     assert warm["pools"] == 0 and converted == pages == 2
+    assert warm["markdown"] == [3, 3]  # llms.txt's Markdown of the two pages and the notebook
     assert builds["warm"]["entries"] == builds["cold"]["entries"]
+    # Every kind of entry the hooks cache is there.
+    kinds = {entry.split("/")[0] if not entry.startswith("pages/") else "/".join(entry.split("/")[:2])
+             for entry in builds["cold"]["entries"]}
+    assert {"figures", "computed", "notebooks", "explorer", "pages/html", "pages/search", "pages/llms",
+            "pages/notebook-css"} <= kinds, kinds
+
+
+def test_an_edited_page_is_converted_again_and_only_it(builds):
+    log = builds["a page edited"]["log"]
+    assert _items(log, "computed") == []
+    assert log["pages"][:2] == [1, 2] and log["markdown"] == [2, 3]
 
 
 @pytest.mark.parametrize("package", UPGRADED)
 def test_an_upgrade_recomputes_every_cached_result(builds, package):
-    before = builds[{"numpy": "warm", "scipy": "numpy upgraded", "matplotlib": "scipy upgraded"}[package]]
+    before = builds[{"numpy": "a page edited", "scipy": "numpy upgraded", "matplotlib": "scipy upgraded"}[package]]
     after = builds[f"{package} upgraded"]
     assert f"{package}=99.0" in after["versions"] and f"{package}=99.0" not in before["versions"]
     log = after["log"]

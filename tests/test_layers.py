@@ -164,28 +164,34 @@ def test_explorer_cache_key_follows_the_site_package_into_the_library():
     assert MODULES["weightinit_site.figures"] not in used
 
 
-def _readme_map() -> set[str]:
-    """The paths README.md's map of the code ("Where things are") names. In a cell that
-    names several, a bare file name sits in the folder of the path before it."""
+def _readme_map() -> dict[str, str]:
+    """The paths README.md's map of the code ("Where things are") names, each with the text
+    of its row. In a cell that names several, a bare file name sits in the folder of the
+    path before it."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     table = text.split("## Where things are", 1)[1].split("\n## ", 1)[0]
-    named = set()
+    named = {}
     for row in (line for line in table.splitlines() if line.startswith("| `")):
         folder = ""
         for path in re.findall(r"`([^`\s]+)`", row.split("|")[1]):
             if "/" not in path and folder:
                 path = folder + path
             folder = path[: path.rfind("/") + 1] if "/" in path else folder
-            named.add(path.rstrip("/"))
+            named[path.rstrip("/")] = row
     return named
 
 
 def test_the_readme_map_names_every_module_of_the_library_the_site_and_the_build():
+    """Each module is named by its path, or in the row of its folder by its name."""
     named = _readme_map()
-    modules = [*(SRC / "weightinit").glob("*.py"), *(SRC / "weightinit_site").glob("*.py"),
+    modules = [*(SRC / "weightinit").rglob("*.py"), *(SRC / "weightinit_site").rglob("*.py"),
                *(ROOT / "docs" / "hooks").glob("*.py")]
-    missing = [p.relative_to(ROOT).as_posix() for p in sorted(modules)
-               if p.name != "__init__.py" and p.relative_to(ROOT).as_posix() not in named]
+    missing = []
+    for path in sorted(modules):
+        rel = path.relative_to(ROOT).as_posix()
+        folder_row = named.get(path.parent.relative_to(ROOT).as_posix(), "")
+        if path.name != "__init__.py" and rel not in named and f"`{path.stem}`" not in folder_row:
+            missing.append(rel)
     assert not missing, f"README.md's map of the code ('Where things are') does not name: {', '.join(missing)}"
     gone = [path for path in sorted(named) if not (ROOT / path).exists()]
     assert not gone, f"README.md's map names paths that do not exist: {', '.join(gone)}"

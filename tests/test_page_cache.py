@@ -49,7 +49,7 @@ def test_a_warm_build_writes_the_same_site(built_site, build_cache, tmp_path):
     assert hits == pages > 40 and search_hits == indexed > 40
     # llms.txt's Markdown of every page, converted back from its HTML, from the cache too.
     markdown_hits, markdown = core.read_log(run.stderr)["markdown"]
-    assert markdown_hits == markdown == indexed
+    assert markdown_hits == markdown > 40
     cold_files, warm_files = _files(cold), _files(tmp_path / "site")
     assert sorted(cold_files) == sorted(warm_files)
     differ = [name for name in cold_files if cold_files[name] != warm_files[name]]
@@ -134,3 +134,14 @@ def test_a_link_to_an_anchor_that_goes_away_fails_the_cached_page(small_site, tm
     run = _build(root, cache, tmp_path / "b")
     assert run.returncode != 0 and "'other.md#details'" in run.stderr, run.stdout + run.stderr
     assert _counts(run.stderr)[:2] == (1, 2)
+
+
+def test_the_llms_conversion_does_not_read_where_the_page_goes():
+    """The page cache keys llms.txt's conversion without the output path (it differs
+    between site folders): the preprocess function it calls must not read it."""
+    import ast
+
+    tree = ast.parse((ROOT / "docs" / "hooks" / "llms.py").read_text(encoding="utf-8"))
+    [func] = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "preprocess"]
+    output = func.args.args[1].arg
+    assert not [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == output]

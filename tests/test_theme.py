@@ -183,25 +183,37 @@ def test_assets_the_overrides_name_are_the_installed_themes():
 
 
 HOOKS = ROOT / "docs" / "hooks"
-#: MkDocs events whose argument is the theme's rendered HTML (a page's, or a template's).
-THEME_HTML_EVENTS = {"on_post_page": "output", "on_post_template": "output_content"}
+#: MkDocs events whose first argument is the theme's rendered HTML (a page's, or a template's).
+THEME_HTML_EVENTS = ("on_post_page", "on_post_template")
+
+
+def _own_nodes(func):
+    """The nodes of `func`'s body, without those of functions and lambdas defined in it."""
+    import ast
+
+    todo = list(func.body)
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
 
 
 def _rewrites_theme_html(source: str) -> list[str]:
     """The hooks in `source` that change the HTML the theme rendered: an event of
-    `THEME_HTML_EVENTS` that assigns its argument or returns anything but it."""
+    `THEME_HTML_EVENTS` that rebinds its first argument or returns anything but it (a
+    bare return or none at all hands it on unchanged)."""
     import ast
 
     found = []
-    for func in (n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef)):
-        arg = THEME_HTML_EVENTS.get(func.name)
-        if arg is None:
+    for func in ast.parse(source).body:
+        if not isinstance(func, ast.FunctionDef) or func.name not in THEME_HTML_EVENTS or not func.args.args:
             continue
-        assigned = any(isinstance(t, ast.Name) and t.id == arg for n in ast.walk(func)
-                       if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
-                       for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))
-        returns = [n.value for n in ast.walk(func) if isinstance(n, ast.Return)]
-        if assigned or not returns or any(not (isinstance(r, ast.Name) and r.id == arg) for r in returns):
+        arg = func.args.args[0].arg
+        nodes = list(_own_nodes(func))
+        rebound = any(isinstance(n, ast.Name) and n.id == arg and isinstance(n.ctx, ast.Store) for n in nodes)
+        returned = [n.value for n in nodes if isinstance(n, ast.Return) and n.value is not None]
+        if rebound or any(not (isinstance(r, ast.Name) and r.id == arg) for r in returned):
             found.append(func.name)
     return found
 
@@ -216,7 +228,15 @@ def test_no_hook_rewrites_the_html_the_theme_rendered(hook):
                       "content (on_page_content, on_page_context) or a template block in docs/overrides instead"
 
 
-def test_the_theme_html_check_finds_a_rewrite():
-    assert _rewrites_theme_html("def on_post_page(output, page, config):\n    return output.replace('a', 'b')\n")
-    assert _rewrites_theme_html("def on_post_page(output, page, config):\n    output += 'x'\n    return output\n")
-    assert not _rewrites_theme_html("def on_post_page(output, page, config):\n    write(page)\n    return output\n")
+@pytest.mark.parametrize("body, rewrites", [
+    ("return html.replace('a', 'b')", True),
+    ("html += 'x'\n    return html", True),
+    ("for html in [html + 'x']:\n        pass\n    return html", True),
+    ("if (html := html + 'x'):\n        return html", True),
+    ("write(page)\n    return html", False),
+    ("write(page)", False),
+    ("def helper(x):\n        return x + 'y'\n    helper(html)\n    return html", False),
+])
+def test_the_theme_html_check_finds_a_rewrite(body, rewrites):
+    source = f"def on_post_page(html, page, config):\n    {body}\n"
+    assert bool(_rewrites_theme_html(source)) is rewrites

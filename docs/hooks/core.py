@@ -57,7 +57,8 @@ VERSIONED = (
     "mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-material", "mkdocs-autorefs",
     "mkdocstrings", "mkdocstrings-python", "griffelib",
     # What turns a page's HTML into the Markdown of llms.txt.
-    "mkdocs-llmstxt", "beautifulsoup4", "soupsieve", "markdownify", "mdformat", "mdformat-tables", "markdown-it-py",
+    "mkdocs-llmstxt", "beautifulsoup4", "soupsieve", "markdownify", "mdformat", "mdformat-tables", "wcwidth",
+    "markdown-it-py",
     # What prunes the notebooks' stylesheet.
     "tinycss2",
 )
@@ -347,9 +348,8 @@ def log_item(kind: str, name: str, seconds: float, cached: bool = False) -> None
 
 _ITEM = re.compile(r"\b(?P<kind>%s) (?P<name>\S+)\s+(?P<seconds>\d+\.\d+) s(?P<cached> \(cached\))?$"
                    % "|".join(ITEM_KINDS), re.M)
-_POOL = re.compile(POOL_LINE.replace("%d", r"(\d+)"))
-_PAGES = re.compile(PAGES_LINE.replace("%d", r"(\d+)"))
-_MARKDOWN = re.compile(MARKDOWN_LINE.replace("%d", r"(\d+)"))
+_POOL, _PAGES, _MARKDOWN = (re.compile(re.escape(line).replace("%d", r"(\d+)"))
+                            for line in (POOL_LINE, PAGES_LINE, MARKDOWN_LINE))
 
 
 def read_log(text: str) -> dict:

@@ -53,7 +53,11 @@ def on_config(config):
 
 
 def preprocess(soup, output: str) -> None:
-    """Prepare one page's HTML (a BeautifulSoup tree) for its conversion to Markdown."""
+    """Prepare one page's HTML (a BeautifulSoup tree) for its conversion to Markdown.
+
+    `output`, where the plugin will write the page, is not read: the page cache
+    (``pagecache.py``) keys the conversion without it.
+    """
     from mkdocs_llmstxt._internal.preprocess import autoclean
 
     for element in soup.select(_NOTEBOOK_CHROME):

@@ -11,8 +11,8 @@
   ...`` comment in the cell, else the figure's titles and axis labels) and become PNG
   files beside the page with their size, links to other pages are rewritten to their
   URLs, and each page links to its ``.ipynb`` (generated here with jupytext) and its
-  ``.py`` source (copied by mkdocs-jupyter's ``include_source``); its cells keep the
-  same ids in every build, those of the ``.ipynb``. The CDN scripts
+  ``.py`` source (copied by mkdocs-jupyter's ``include_source``); its cells take the
+  ``.ipynb``'s ids, the same in every build. The CDN scripts
   mkdocs-jupyter writes into the page go: the site's math is MathML.
 """
 
@@ -57,8 +57,8 @@ def on_files(files, config):
 
 
 def _cell_ids(notebook) -> list[str]:
-    """Cell ids that depend on the cell only (nbformat draws random ones), so that every
-    build writes the same download and page, and a link to a cell stays good."""
+    """Cell ids made from each cell's place and source (nbformat draws random ones), so
+    that two builds of the same notebook write the same download and page."""
     return [hashlib.sha256(f"{index}\n{cell.source}".encode()).hexdigest()[:8]
             for index, cell in enumerate(notebook.cells)]
 
@@ -67,10 +67,12 @@ _CELL_ID = re.compile(r'(?<=\sid="cell-id=)[0-9a-f-]+(?=")')
 
 
 def _notebook_cell_ids(content: str, page) -> str:
-    """The page's cells get the ids of the ``.ipynb`` download (`_cell_ids`), in order."""
+    """The page's cells get the ids of the ``.ipynb`` download (`_cell_ids`), in order
+    (nbconvert writes no id on a raw cell)."""
     import jupytext
 
-    ids = _cell_ids(jupytext.read(page.file.abs_src_path, fmt="py:percent"))
+    notebook = jupytext.read(page.file.abs_src_path, fmt="py:percent")
+    ids = [i for cell, i in zip(notebook.cells, _cell_ids(notebook)) if cell.cell_type != "raw"]
     found = len(_CELL_ID.findall(content))
     if found != len(ids):
         raise PluginError(f"{page.file.src_uri}: {found} cells in the page, {len(ids)} in the source")

@@ -251,7 +251,8 @@ def _cache_llms_markdown(plugin, root: Path) -> None:
 
     The plugin's ``on_page_content`` calls its module's ``_generate_page_markdown``
     (mkdocs-llmstxt 0.5, held by pyproject.toml's pin) with the page's HTML and keywords
-    only; the wrapper stands in for that function while this build runs.
+    only; the wrapper stands in for that function from this build on (each build installs
+    it again, over the last one's).
     """
     if plugin is None:
         return
@@ -269,7 +270,7 @@ def _cache_llms_markdown(plugin, root: Path) -> None:
 
     def generate(html, **options):
         # `path`, where the plugin writes the page, differs between site folders; the
-        # preprocess function (docs/hooks/llms.py) does not read it.
+        # preprocess function (docs/hooks/llms.py) does not read it (a test holds it so).
         settings = json.dumps({k: v for k, v in options.items() if k != "path"}, sort_keys=True)
         name = PurePosixPath(options["page_uri"]).with_suffix(".md").as_posix()
         path = core.entry("pages/llms", name, core.key(_BUILD["base"], html, settings, source), ".md")
