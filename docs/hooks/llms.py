@@ -6,7 +6,10 @@ figures, tables and values the build inserts are in it). It lists the pages name
 ``sections``; ``on_config`` fills them from ``nav``, one section per top-level entry, so
 that a page added to the navigation is listed without a second list to keep.
 
-The plugin also calls `preprocess` (its ``preprocess`` option names this file) on each
+The plugin converts a page's HTML in its ``on_page_content``, before the hooks' own of
+the same priority (so formulas are still TeX there); ``notebooks.py`` finishes a notebook
+page first, at a higher priority, so its figures and headings are converted as shown. It
+also calls `preprocess` (its ``preprocess`` option names this file) on each
 page's HTML before converting it, so that what a reader sees survives the conversion:
 formulas as TeX in code spans and ``latex`` blocks (the Markdown formatter would eat the
 backslashes of bare TeX), each code block's language, each content tab's label above

@@ -108,6 +108,7 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+@event_priority(50)  # before the plugins': llms.txt's conversion and the lightbox see the finished page
 def on_page_content(content, page, config, files):
     if not page.file.src_uri.endswith(".py"):
         return content
