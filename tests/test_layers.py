@@ -195,3 +195,17 @@ def test_the_readme_map_names_every_module_of_the_library_the_site_and_the_build
     assert not missing, f"README.md's map of the code ('Where things are') does not name: {', '.join(missing)}"
     gone = [path for path in sorted(named) if not (ROOT / path).exists()]
     assert not gone, f"README.md's map names paths that do not exist: {', '.join(gone)}"
+
+
+def test_no_statement_follows_a_return_or_raise():
+    """Dead code, such as what a merge can leave behind: a statement after a return or
+    raise in the same block never runs."""
+    dead = []
+    for path in sorted([*SRC.rglob("*.py"), *(ROOT / "docs" / "hooks").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(node, field, None)
+                if isinstance(block, list):
+                    dead += [f"{path.relative_to(ROOT)}:{b.lineno}" for a, b in zip(block, block[1:])
+                             if isinstance(a, (ast.Return, ast.Raise))]
+    assert not dead, f"unreachable statements: {', '.join(dead)}"

@@ -607,7 +607,6 @@ def gate_blocks() -> str:
         for gate, s in zip(("input", "forget", "cell", "output"), gate_singular_values(h, per_gate=per_gate)):
             lines.append(_row([label, gate, f"{s.min():.3f}", f"{np.median(s):.3f}", f"{s.max():.3f}"]))
     return "\n".join(lines) + "\n"
-    return "\n".join(lines) + "\n"
 
 
 # ------------------------------------------------------------------- bibliography
@@ -646,9 +645,6 @@ def bibliography(docs_dir=None) -> str:
             lines.append(f"- {entry.citation()} {entry.takes} Cited on: {pages or 'no page'}.")
         lines.append("")
     return "\n".join(lines)
-
-
-    return "\n".join(lines) + "\n"
 
 
 # ------------------------------------------------------------------- practice pages
