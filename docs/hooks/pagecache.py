@@ -1,9 +1,10 @@
-"""MkDocs hook: each page converted and indexed once per version of what it is made of.
+"""MkDocs hook: each page converted, indexed and turned into llms.txt's Markdown once per
+version of what it is made of.
 
 ``mkdocs serve`` rebuilds the whole site after every edit: every page's Markdown is
-converted to HTML again (the API page alone takes a second) and indexed again for
-search, though the edit changed one page. This hook keeps both results in
-``.cache/pages``:
+converted to HTML again (the API page alone takes a second), indexed again for search
+and converted back to Markdown for llms.txt, though the edit changed one page. This
+hook keeps the results in ``.cache/pages``:
 
 - **What ``Page.render`` produced**: the HTML, the table of contents, the title, the
   anchors, the links to other pages' anchors, the messages logged while converting
