@@ -24,6 +24,7 @@ import html
 import math
 import re
 import time
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import core
@@ -47,13 +48,27 @@ def on_files(files, config):
     for file in list(files):
         if file.src_uri.startswith(NOTEBOOKS) and file.src_uri.endswith(".py") and file.abs_src_path:
             stem = PurePosixPath(file.src_uri).stem
-            notebook = jupytext.read(file.abs_src_path, fmt="py:percent")
+            notebook = _read(file.abs_src_path)
             for cell, cell_id in zip(notebook.cells, _cell_ids(notebook)):
                 cell.id = cell_id
             files.append(
                 File.generated(config, f"{NOTEBOOKS}{stem}/{stem}.ipynb", content=jupytext.writes(notebook, fmt="ipynb"))
             )
     return files
+
+
+def _read(path: str):
+    """The notebook at `path`, read by jupytext once per version of the file in a build
+    process (the ``.ipynb`` download, the cell ids and the alt text all read it)."""
+    stat = Path(path).stat()
+    return _read_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _read_version(path: str, mtime_ns: int, size: int):
+    import jupytext
+
+    return jupytext.read(path, fmt="py:percent")
 
 
 def _cell_ids(notebook) -> list[str]:
@@ -69,9 +84,7 @@ _CELL_ID = re.compile(r'(?<=\sid="cell-id=)[0-9a-f-]+(?=")')
 def _notebook_cell_ids(content: str, page) -> str:
     """The page's cells get the ids of the ``.ipynb`` download (`_cell_ids`), in order
     (nbconvert writes no id on a raw cell)."""
-    import jupytext
-
-    notebook = jupytext.read(page.file.abs_src_path, fmt="py:percent")
+    notebook = _read(page.file.abs_src_path)
     ids = [i for cell, i in zip(notebook.cells, _cell_ids(notebook)) if cell.cell_type != "raw"]
     found = len(_CELL_ID.findall(content))
     if found != len(ids):
@@ -182,9 +195,7 @@ def _normalize(path: PurePosixPath) -> list[str]:
 
 
 def _notebook_alt_text(content: str, page) -> str:
-    import jupytext
-
-    notebook = jupytext.read(page.file.abs_src_path, fmt="py:percent")
+    notebook = _read(page.file.abs_src_path)
     cells = [c for c in notebook.cells if c.cell_type == "code"]
     defined: dict[str, ast.AST] = {}
     alts = []
