@@ -14,9 +14,9 @@ through a ``NAME-99.0.dist-info`` folder put first on the path: ``importlib.meta
 sees it, the real install is untouched), ``importers`` (a library module: the figures
 and notebooks whose code imports it, found before the edits) and ``read`` (built pages
 to return). Each result holds the label; ``seconds`` and ``cpu`` of its build (this
-process and its children: the pool's workers, Node); ``log``; ``error``, the log of a build that failed,
-else None; ``versions``, the package versions the core keyed on; ``entries``, the
-cache's files; ``svgs``, the built figures; ``pages``; ``importers``.
+process and its children: the pool's workers, Node); ``log``; ``error``, the log of a
+build that failed, else None; ``versions``, the package versions the core keyed on;
+``entries``, the cache's files; ``svgs``, the built figures; ``pages``; ``importers``.
 
 This file is also the script `drive` runs; the pool's workers (spawned) import it and
 run nothing.
