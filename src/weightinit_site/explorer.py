@@ -155,10 +155,21 @@ def scheme_init(scheme, activation):
     >>> round(variance(500, 500) * 500, 6), round(g ** 2, 6)
     (2.0, 2.0)
     """
+    name, params, g, record, full = _registry_entry(scheme, activation)
+    return partial(record.function, **params), lambda fi, fo: record.variance(fi, fo, **full), g
+
+
+def _registry_entry(scheme, activation):
+    """`_scheme_params`, with the registry's record of the scheme and its full parameters
+    (the record's defaults updated by the choice's)."""
     name, params, g = _scheme_params(scheme, activation)
     record = _scheme(name)
-    full = {**record.params, **params}
-    return partial(record.function, **params), lambda fi, fo: record.variance(fi, fo, **full), g
+    return name, params, g, record, {**record.params, **params}
+
+
+def _sigma_w(variance, width) -> float:
+    """Weight scale ``sqrt(fan_in * Var(W))`` of a ``(width, width)`` layer."""
+    return math.sqrt(width * variance(width, width))
 
 
 def network_key(scheme, activation, width):
@@ -194,9 +205,7 @@ def network_key(scheme, activation, width):
     ('orthogonal', (('gain', 1.4142135623730951),))
     """
     width = check_count("width", width, low=1)
-    name, params, _ = _scheme_params(scheme, activation)
-    record = _scheme(name)
-    full = {**record.params, **params}
+    name, _, _, record, full = _registry_entry(scheme, activation)
     if name == "variance_scaling":
         distribution = full["distribution"]
     elif name in VARIANCE_SCALING_SCHEMES:
@@ -335,7 +344,7 @@ def _network(scheme, activation, width, depth, n_samples, seed):
     # The same stream as experiments.activation_stats: inputs, then each layer's weights.
     x = gen.standard_normal((n_samples, width))
     net = MLP.build([width] * (depth + 1), activation, activation, init, rng=gen)
-    return x, net, math.sqrt(width * variance(width, width))
+    return x, net, _sigma_w(variance, width)
 
 
 def _forward(x, net, activation, n_keep):
@@ -636,7 +645,7 @@ def network_documents(width, choices, depths=DEPTHS, n_samples=N_SAMPLES, seed=S
             "gain": _round(g, 6),
             "gain_source": (GAIN_SOURCES[activation_gain(activation)[1]] if scheme in _GAIN_SCHEMES
                             else "the scheme takes no gain"),
-            "sigma_w": _round(math.sqrt(width * variance(width, width)), 6),
+            "sigma_w": _round(_sigma_w(variance, width), 6),
             "n_samples": n_samples,
             "n_grad": n_grad,
             "n_jacobian": n_jac,
